@@ -1,0 +1,48 @@
+package uk.nhs.tto.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Names and built-in defaults of every setting; {@code conf/local.conf} documents each one. */
+public final class Keys {
+
+  public static final String LAKE = "tto.lake";
+  public static final String EXTRACTS = "tto.extracts";
+  public static final String COHORTS = "tto.cohorts";
+  public static final String MEASURES = "tto.measures";
+  public static final String THERAPY_CODES = "tto.therapy.codes";
+  public static final String MASTER = "tto.master";
+  public static final String PROFILE = "tto.profile";
+  public static final String KEY_FILE = "tto.pseudonymisation.key.file";
+  public static final String KEY_REQUIRED = "tto.pseudonymisation.key.required";
+  public static final String DISCLOSURE_MIN_COUNT = "tto.disclosure.min.count";
+  public static final String DISCLOSURE_ROUND_TO = "tto.disclosure.round.to";
+  public static final String DISCLOSURE_MIN_CLIENTS = "tto.disclosure.min.clients.per.cohort";
+  public static final String ANALYSIS_INTENSITY = "tto.analysis.intensity";
+  public static final String ANALYSIS_COVARIATES = "tto.analysis.covariates";
+  public static final String ANALYSIS_RANDOM = "tto.analysis.random";
+  public static final String ANALYSIS_METHOD = "tto.analysis.method";
+  public static final String REPORTS = "tto.reports";
+
+  static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
+
+  static {
+    DEFAULTS.put(PROFILE, "local");
+    DEFAULTS.put(LAKE, "lakehouse");
+    DEFAULTS.put(COHORTS, "conf/cohorts.csv");
+    DEFAULTS.put(MEASURES, "conf/measures.csv");
+    DEFAULTS.put(THERAPY_CODES, "conf/therapy-codes.csv");
+    DEFAULTS.put(MASTER, "local[*]");
+    DEFAULTS.put(KEY_REQUIRED, "false");
+    DEFAULTS.put(DISCLOSURE_MIN_COUNT, "5");
+    DEFAULTS.put(DISCLOSURE_ROUND_TO, "5");
+    DEFAULTS.put(DISCLOSURE_MIN_CLIENTS, "10");
+    DEFAULTS.put(ANALYSIS_INTENSITY, "HIGH");
+    DEFAULTS.put(ANALYSIS_COVARIATES, "");
+    DEFAULTS.put(ANALYSIS_RANDOM, "service/therapist/client");
+    DEFAULTS.put(ANALYSIS_METHOD, "REML");
+    DEFAULTS.put(REPORTS, "reports");
+  }
+
+  private Keys() {}
+}

@@ -1,0 +1,102 @@
+package uk.nhs.tto.lake;
+
+import io.delta.tables.DeltaTable;
+import java.util.Objects;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import uk.nhs.tto.errors.TtoException;
+
+/**
+ * The only door to table storage: every Delta table of the lakehouse lives at {@code <root>/<layer>/<table>}
+ * (root is a local folder or an {@code s3a://} URI) and is named {@code layer.table} in code,
+ * e.g. {@code gold.courses}. Everything else in the library works on Datasets.
+ */
+public final class Lake {
+
+  private final SparkSession spark;
+  private final String root;
+
+  public Lake(SparkSession spark, String root) {
+    this.spark = Objects.requireNonNull(spark);
+    this.root = stripSlash(Objects.requireNonNull(root));
+  }
+
+  public SparkSession spark() {
+    return spark;
+  }
+
+  public String root() {
+    return root;
+  }
+
+  /** Storage location of {@code layer.table}. */
+  public String path(String name) {
+    int dot = name.indexOf('.');
+    if (dot <= 0 || dot == name.length() - 1 || name.indexOf('.', dot + 1) >= 0) {
+      throw new IllegalArgumentException("Table name must be layer.table, cannot be: " + name);
+    }
+    return root + "/" + name.substring(0, dot) + "/" + name.substring(dot + 1);
+  }
+
+  public boolean exists(String name) {
+    return DeltaTable.isDeltaTable(spark, path(name));
+  }
+
+  /** The current version of a table. */
+  public Dataset<Row> read(String name) {
+    requireExists(name);
+    return spark.read().format("delta").load(path(name));
+  }
+
+  /** The table as it was at a Delta version (time travel). */
+  public Dataset<Row> readAsOfVersion(String name, long version) {
+    requireExists(name);
+    return spark.read().format("delta").option("versionAsOf", version).load(path(name));
+  }
+
+  /** The table as it was at a timestamp ({@code yyyy-MM-dd HH:mm:ss} or a date). */
+  public Dataset<Row> readAsOfTimestamp(String name, String timestamp) {
+    requireExists(name);
+    return spark.read().format("delta").option("timestampAsOf", timestamp).load(path(name));
+  }
+
+  /** Latest Delta version of a table, or -1 when it does not exist. */
+  public long version(String name) {
+    if (!exists(name)) {
+      return -1;
+    }
+    Row last = DeltaTable.forPath(spark, path(name)).history(1).select("version").first();
+    return last.getLong(0);
+  }
+
+  /** Replaces a table's content (and schema) in one atomic Delta commit. */
+  public void overwrite(String name, Dataset<Row> data) {
+    data.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true").save(path(name));
+  }
+
+  /** Appends rows in one atomic Delta commit, creating the table if needed. */
+  public void append(String name, Dataset<Row> data) {
+    data.write().format("delta").mode(SaveMode.Append).save(path(name));
+  }
+
+  public DeltaTable delta(String name) {
+    requireExists(name);
+    return DeltaTable.forPath(spark, path(name));
+  }
+
+  private void requireExists(String name) {
+    if (!exists(name)) {
+      throw TtoException.of(
+          "Table " + name + " does not exist at " + path(name),
+          "an earlier step has not written it to this lakehouse",
+          "run the step that creates it first (ingest creates bronze.*, derive creates silver.* and gold.*),"
+              + " or check --lake");
+    }
+  }
+
+  private static String stripSlash(String s) {
+    return s.endsWith("/") && s.length() > 1 ? s.substring(0, s.length() - 1) : s;
+  }
+}
