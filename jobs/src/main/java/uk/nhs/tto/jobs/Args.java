@@ -30,7 +30,9 @@ public final class Args {
     List<String> positional = new ArrayList<>();
     for (int i = 0; i < argv.length; i++) {
       String a = argv[i];
-      if (a.startsWith("--")) {
+      if (a.equals("-e") && i + 1 < argv.length) {
+        options.put("e", argv[++i]);
+      } else if (a.startsWith("--")) {
         String name = a.substring(2);
         String value = null;
         int eq = name.indexOf('=');

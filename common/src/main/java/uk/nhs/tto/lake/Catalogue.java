@@ -1,0 +1,70 @@
+package uk.nhs.tto.lake;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Registers the lakehouse's Delta tables in the session's catalogue as databases {@code tt_bronze},
+ * {@code tt_silver}, {@code tt_gold}, {@code tt_results}, {@code tt_quarantine} and {@code tt_meta}, so that
+ * analysts can write {@code SELECT … FROM tt_results.did}. Registration points at the table's location; it
+ * never copies data and is safe to repeat.
+ */
+public final class Catalogue {
+
+  /** The lakehouse layers, each registered as database {@code tt_<layer>}. */
+  public static final List<String> LAYERS = List.of("bronze", "silver", "gold", "results", "quarantine", "meta");
+
+  private Catalogue() {}
+
+  /** The database a layer is registered as. */
+  public static String database(String layer) {
+    return "tt_" + layer;
+  }
+
+  /** Registers every Delta table found under the lake; returns the qualified names registered. */
+  public static List<String> registerAll(Lake lake) {
+    SparkSession spark = lake.spark();
+    List<String> registered = new ArrayList<>();
+    for (String layer : LAYERS) {
+      for (String table : tablesIn(lake, layer)) {
+        String db = database(layer);
+        spark.sql("CREATE DATABASE IF NOT EXISTS " + db);
+        String name = db + "." + table;
+        String location = lake.path(layer + "." + table);
+        spark.sql("CREATE TABLE IF NOT EXISTS " + name + " USING delta LOCATION '" + location.replace("'", "\\'")
+            + "'");
+        registered.add(name);
+      }
+    }
+    return registered;
+  }
+
+  /** Names of the Delta tables stored under one layer of the lake (folders holding a _delta_log). */
+  public static List<String> tablesIn(Lake lake, String layer) {
+    List<String> names = new ArrayList<>();
+    try {
+      Path dir = new Path(lake.root() + "/" + layer);
+      FileSystem fs = dir.getFileSystem(lake.spark().sparkContext().hadoopConfiguration());
+      if (!fs.exists(dir)) {
+        return names;
+      }
+      for (FileStatus st : fs.listStatus(dir)) {
+        if (st.isDirectory() && fs.exists(new Path(st.getPath(), "_delta_log"))) {
+          String n = st.getPath().getName().toLowerCase(Locale.ROOT);
+          if (n.matches("[a-z0-9_]+")) {
+            names.add(n);
+          }
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot list tables under " + lake.root() + "/" + layer, e);
+    }
+    names.sort(String::compareTo);
+    return names;
+  }
+}
