@@ -23,6 +23,15 @@ public final class Keys {
   public static final String ANALYSIS_RANDOM = "tto.analysis.random";
   public static final String ANALYSIS_METHOD = "tto.analysis.method";
   public static final String REPORTS = "tto.reports";
+  /** Table catalogue: {@code embedded} (Derby beside the lake), {@code external} (thrift URIs) or {@code none}. */
+  public static final String METASTORE = "tto.metastore";
+  public static final String METASTORE_URIS = "tto.metastore.uris";
+  public static final String METASTORE_DIR = "tto.metastore.dir";
+  /** S3-compatible endpoint for s3a:// lakes and extracts (env TTO_S3_ENDPOINT); empty means AWS itself. */
+  public static final String S3_ENDPOINT = "tto.s3.endpoint";
+  /** Progress on stderr: {@code auto} (scripts/tto decides by terminal), {@code on}, {@code off}. */
+  public static final String PROGRESS = "tto.progress";
+  public static final String PROGRESS_INTERVAL_SECONDS = "tto.progress.interval.seconds";
 
   static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
@@ -42,6 +51,9 @@ public final class Keys {
     DEFAULTS.put(ANALYSIS_RANDOM, "service/therapist/client");
     DEFAULTS.put(ANALYSIS_METHOD, "REML");
     DEFAULTS.put(REPORTS, "reports");
+    DEFAULTS.put(METASTORE, "embedded");
+    DEFAULTS.put(PROGRESS, "auto");
+    DEFAULTS.put(PROGRESS_INTERVAL_SECONDS, "10");
   }
 
   private Keys() {}
