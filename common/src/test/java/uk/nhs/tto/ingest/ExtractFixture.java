@@ -5,8 +5,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import uk.nhs.tto.config.Keys;
+import uk.nhs.tto.config.Settings;
 
 /**
  * Writes small extract folders for tests: {@code <root>/<service>/<month>/<Table>.csv} with the table's required
@@ -50,6 +56,27 @@ final class ExtractFixture {
       throw new UncheckedIOException(e);
     }
     return file;
+  }
+
+  /** The test key of {@link PseudonymisationKeyTest}, whose HMACs the tests computed with openssl. */
+  static final String KEY = "a-test-key-of-more-than-sixteen-characters";
+
+  /** Settings that key pseudonymisation with {@link #KEY}, kept in an owner-only file in {@code folder}. */
+  static Settings settingsWithTestKey(Path folder) {
+    Path file = folder.resolve("test.key");
+    try {
+      Files.createDirectories(folder);
+      Files.writeString(file, KEY, StandardCharsets.UTF_8);
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Settings.defaults().with(Keys.KEY_FILE, file.toString());
+  }
+
+  /** Every row of a Dataset as a string, sorted: content to compare regardless of order. */
+  static List<String> sortedRows(Dataset<Row> rows) {
+    return rows.collectAsList().stream().map(Row::toString).sorted().toList();
   }
 
   /** A clean referral row of T0001 month 1489 in required-column order. */
