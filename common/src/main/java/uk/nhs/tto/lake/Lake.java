@@ -1,6 +1,7 @@
 package uk.nhs.tto.lake;
 
 import io.delta.tables.DeltaTable;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -79,6 +80,14 @@ public final class Lake {
   /** Appends rows in one atomic Delta commit, creating the table if needed. */
   public void append(String name, Dataset<Row> data) {
     data.write().format("delta").mode(SaveMode.Append).save(path(name));
+  }
+
+  /**
+   * Appends rows in one atomic Delta commit with Delta write options, e.g. {@code mergeSchema}, or
+   * {@code txnAppId}/{@code txnVersion}, which make a repeated append of the same batch a no-op.
+   */
+  public void append(String name, Dataset<Row> data, Map<String, String> options) {
+    data.write().format("delta").mode(SaveMode.Append).options(options).save(path(name));
   }
 
   public DeltaTable delta(String name) {
