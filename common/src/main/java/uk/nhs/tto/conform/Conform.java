@@ -103,7 +103,7 @@ public final class Conform {
                     nullOf("Person_ID", "person_id", "Age", "age", "Gender", "gender", "EthnicCategory",
                         "ethnic_category"))),
             List.of("person_id", "age", "gender", "ethnic_category", "imd_decile"));
-    writeSilver(SilverTables.PERSONS, persons.accepted());
+    writeSilver(persons);
     finish(persons);
   }
 
@@ -126,7 +126,7 @@ public final class Conform {
                         col("discharge_date"))),
                 RowCheck.dischargeNotBeforeReferral(col("referral_date"), col("discharge_date"))),
             List.of("pathway_id", "person_id", "referral_date", "discharge_date", "end_code"));
-    writeSilver(SilverTables.REFERRALS, referrals.accepted());
+    writeSilver(referrals);
     finish(referrals);
   }
 
@@ -150,7 +150,7 @@ public final class Conform {
                 RowCheck.hasParent(col("_referral_found"), REFERRAL_ORPHAN)),
             List.of("contact_id", "pathway_id", "contact_date", "contact_time", "app_type", "attend_code",
                 "care_prof_id"));
-    writeSilver(SilverTables.CONTACTS, contacts.accepted());
+    writeSilver(contacts);
     finish(contacts);
   }
 
@@ -168,7 +168,7 @@ public final class Conform {
                         "pathway_id", "CodeProcAndProcStatus", "therapy_code")),
                 RowCheck.hasParent(col("_contact_found"), CONTACT_ORPHAN)),
             List.of("activity_id", "contact_id", "pathway_id", "therapy_code"));
-    writeSilver(SilverTables.ACTIVITIES, activities.accepted());
+    writeSilver(activities);
     finish(activities);
   }
 
@@ -186,7 +186,7 @@ public final class Conform {
                 RowCheck.datesWithinMonth(ordered("PresCompDate", col("complaint_date"))),
                 RowCheck.hasParent(col("_referral_found"), REFERRAL_ORPHAN)),
             List.of("pathway_id", "complaint_code", "complaint_date"));
-    writeSilver(SilverTables.COMPLAINTS, complaints.accepted());
+    writeSilver(complaints);
     finish(complaints);
   }
 
@@ -235,7 +235,7 @@ public final class Conform {
                 scoreInRange(),
                 RowCheck.hasParent(col("_contact_found"), CONTACT_ORPHAN)),
             silver);
-    writeSilver(SilverTables.ASSESSMENTS, referralScores.accepted().unionByName(contactScores.accepted()));
+    writeSilver(referralScores, contactScores);
     finish(referralScores);
     finish(contactScores);
   }
@@ -387,8 +387,13 @@ public final class Conform {
     c.rows().unpersist();
   }
 
-  private void writeSilver(String name, Dataset<Row> accepted) {
-    lake.overwrite(name, accepted);
+  /** Replaces the silver table fed by {@code parts} (one IDS table, or both scored-assessment tables). */
+  private void writeSilver(Classified... parts) {
+    Dataset<Row> accepted = parts[0].accepted();
+    for (int i = 1; i < parts.length; i++) {
+      accepted = accepted.unionByName(parts[i].accepted());
+    }
+    lake.overwrite(SilverTables.of(parts[0].table()), accepted);
   }
 
   // ---- bronze -----------------------------------------------------------------------------------------------

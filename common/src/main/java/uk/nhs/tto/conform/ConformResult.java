@@ -2,6 +2,7 @@ package uk.nhs.tto.conform;
 
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import uk.nhs.tto.ingest.IdsTable;
@@ -17,6 +18,13 @@ public record ConformResult(Map<IdsTable, Reconciliation> reconciliations, List<
     ordered.putAll(reconciliations);
     reconciliations = Collections.unmodifiableMap(ordered);
     warnings = List.copyOf(warnings);
+  }
+
+  /** Rows written to each silver table: the accepted rows of the IDS table(s) feeding it. */
+  public Map<String, Long> silverRows() {
+    Map<String, Long> rows = new LinkedHashMap<>();
+    reconciliations.forEach((table, r) -> rows.merge(SilverTables.of(table), r.accepted(), Long::sum));
+    return rows;
   }
 
   /** True when every table's bronze rows are all accounted for. */

@@ -3,6 +3,7 @@ package uk.nhs.tto.conform;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import uk.nhs.tto.ingest.IdsTable;
 import uk.nhs.tto.lake.Lake;
 
 /**
@@ -39,6 +40,18 @@ public record SilverTables(
 
   /** Every silver table, in the order derive writes them. */
   public static final List<String> NAMES = List.of(PERSONS, REFERRALS, CONTACTS, ACTIVITIES, COMPLAINTS, ASSESSMENTS);
+
+  /** The silver table an IDS table's accepted rows go to (both scored-assessment tables feed one). */
+  public static String of(IdsTable table) {
+    return switch (table) {
+      case IDS001MPI -> PERSONS;
+      case IDS101Referral -> REFERRALS;
+      case IDS201CareContact -> CONTACTS;
+      case IDS202CareActivity -> ACTIVITIES;
+      case IDS603PresentingComplaints -> COMPLAINTS;
+      case IDS606CodedScoreAssessmentRefer, IDS607CodedScoreAssessmentAct -> ASSESSMENTS;
+    };
+  }
 
   /** The current silver tables of a lakehouse. */
   public static SilverTables read(Lake lake) {
