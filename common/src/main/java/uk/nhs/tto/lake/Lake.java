@@ -77,6 +77,15 @@ public final class Lake {
     data.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true").save(path(name));
   }
 
+  /**
+   * Replaces the rows matching {@code predicate} (SQL, e.g. {@code stage = 'derive'}) with {@code data} in one
+   * atomic Delta commit, leaving other rows untouched; creates the table if needed. Every row of {@code data}
+   * must match the predicate.
+   */
+  public void replaceWhere(String name, String predicate, Dataset<Row> data) {
+    data.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate).save(path(name));
+  }
+
   /** Appends rows in one atomic Delta commit, creating the table if needed. */
   public void append(String name, Dataset<Row> data) {
     data.write().format("delta").mode(SaveMode.Append).save(path(name));
