@@ -1,6 +1,8 @@
 package uk.nhs.tto.conform;
 
 import java.util.List;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The quarantine tables' contract (lake-contract): one table per IDS table, rows from stage {@code ingest}
@@ -36,6 +38,20 @@ public final class Quarantine {
   public static final List<String> RULES =
       List.of(REQUIRED_MISSING, DATE_AFTER_MONTH, DISCHARGE_BEFORE_REFERRAL, UNKNOWN_MEASURE, SCORE_NOT_NUMBER,
           SCORE_OUT_OF_RANGE, ORPHAN);
+
+  /** The quarantine tables' columns (lake contract): bronze lineage but the batch, then stage, rule, message, record. */
+  public static final StructType SCHEMA =
+      new StructType()
+          .add("_source_file", DataTypes.StringType)
+          .add("_source_sha256", DataTypes.StringType)
+          .add("_line", DataTypes.LongType)
+          .add("_ingested_at", DataTypes.TimestampType)
+          .add("_service_id", DataTypes.StringType)
+          .add("_month_id", DataTypes.IntegerType)
+          .add("stage", DataTypes.StringType)
+          .add("rule", DataTypes.StringType)
+          .add("message", DataTypes.StringType)
+          .add("record", DataTypes.StringType);
 
   /** The quarantine table of an IDS table, e.g. {@code quarantine.ids101referral}. */
   public static String tableOf(uk.nhs.tto.ingest.IdsTable table) {
