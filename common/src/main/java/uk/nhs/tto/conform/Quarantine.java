@@ -40,18 +40,7 @@ public final class Quarantine {
           SCORE_OUT_OF_RANGE, ORPHAN);
 
   /** The quarantine tables' columns (lake contract): bronze lineage but the batch, then stage, rule, message, record. */
-  public static final StructType SCHEMA =
-      new StructType()
-          .add("_source_file", DataTypes.StringType)
-          .add("_source_sha256", DataTypes.StringType)
-          .add("_line", DataTypes.LongType)
-          .add("_ingested_at", DataTypes.TimestampType)
-          .add("_service_id", DataTypes.StringType)
-          .add("_month_id", DataTypes.IntegerType)
-          .add("stage", DataTypes.StringType)
-          .add("rule", DataTypes.StringType)
-          .add("message", DataTypes.StringType)
-          .add("record", DataTypes.StringType);
+  public static final StructType SCHEMA = schema();
 
   /** The quarantine table of an IDS table, e.g. {@code quarantine.ids101referral}. */
   public static String tableOf(uk.nhs.tto.ingest.IdsTable table) {
@@ -59,4 +48,19 @@ public final class Quarantine {
   }
 
   private Quarantine() {}
+
+  private static StructType schema() {
+    StructType schema = new StructType();
+    for (var field : BronzeSchema.LINEAGE.fields()) {
+      // The batch is ingest's bookkeeping; a quarantine row names its file, line and ingestion instead.
+      if (!field.name().equals("_batch_id")) {
+        schema = schema.add(field);
+      }
+    }
+    return schema
+        .add("stage", DataTypes.StringType)
+        .add("rule", DataTypes.StringType)
+        .add("message", DataTypes.StringType)
+        .add("record", DataTypes.StringType);
+  }
 }
