@@ -145,9 +145,6 @@ public final class CohortAnalysis {
       } else {
         status = DomainResult.Status.FITTED;
       }
-      if (facts.nDropped() > 0) {
-        warnings.add(facts.nDropped() + " rows dropped for a missing value");
-      }
     }
     return new DomainResult(
         runId, d.domain(), measure, config.formula(), config.method(), status, did, facts, d.pre(), d.post(),
