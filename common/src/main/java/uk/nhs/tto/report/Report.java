@@ -39,7 +39,11 @@ public final class Report {
    * moved into place, so a reader never sees half a report.
    */
   public static Path write(Lake lake, Settings settings, String runId) {
-    Publication pub = publication(lake, settings, runId);
+    return write(publication(lake, settings, runId), settings);
+  }
+
+  /** Writes a publication's report under the configured reports folder; returns its {@code index.html}. */
+  public static Path write(Publication pub, Settings settings) {
     Path dir = Path.of(settings.string(Keys.REPORTS)).resolve(pub.run().runId());
     try {
       Files.createDirectories(dir);
