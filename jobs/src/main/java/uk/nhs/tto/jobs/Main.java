@@ -24,6 +24,7 @@ public final class Main {
     COMMANDS.put("lmm", "uk.nhs.tto.jobs.LmmJob");
     COMMANDS.put("nightly", "uk.nhs.tto.jobs.NightlyJob");
     COMMANDS.put("sql", "uk.nhs.tto.jobs.SqlJob");
+    COMMANDS.put("bare-copy", "uk.nhs.tto.jobs.BareCopyJob");
   }
 
   /** Option names that take no value. */
