@@ -24,11 +24,13 @@ public final class Main {
     COMMANDS.put("lmm", "uk.nhs.tto.jobs.LmmJob");
     COMMANDS.put("nightly", "uk.nhs.tto.jobs.NightlyJob");
     COMMANDS.put("sql", "uk.nhs.tto.jobs.SqlJob");
+    COMMANDS.put("bare-copy", "uk.nhs.tto.jobs.BareCopyJob");
     COMMANDS.put("digest", "uk.nhs.tto.jobs.DigestJob");
   }
 
   /** Option names that take no value. */
-  static final Set<String> FLAGS = Set.of("help", "ml", "reml", "defects", "quiet", "blups", "no-analyse", "exact");
+  static final Set<String> FLAGS =
+      Set.of("help", "ml", "reml", "defects", "quiet", "blups", "no-analyse", "time-scan", "exact");
 
   private Main() {}
 

@@ -1,0 +1,124 @@
+package uk.nhs.tto.stats;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import uk.nhs.tto.errors.TtoException;
+import uk.nhs.tto.stats.formula.Formula;
+
+/**
+ * Fits linear mixed models with nested random intercepts exactly (the same estimates as lme4/lmerTest) from one
+ * distributed pass over the data.
+ *
+ * <p>How: the data are reduced to {@link Moments} — per (parent group, group size) sums of the model matrix's
+ * cross-products — by two chained Spark aggregations in one job; the driver collects only that reduced table and
+ * optimises the profiled (RE)ML likelihood over the variance ratios from it ({@link NestedLikelihood}), then
+ * derives SEs, Satterthwaite df and BLUPs from the same table.
+ *
+ * <p>No per-row work on the driver: the only rows the driver ever receives are (a) the distinct levels of
+ * categorical fixed-effect columns (at most {@value DesignResolver#MAX_LEVELS} per column, refused beyond) and (b)
+ * the moment cells, one per (split level, parent group, distinct group size) — with services/therapists/clients
+ * that is therapists × distinct numbers of rows per client, independent of the number of rows and of clients. The
+ * driver's memory and the optimiser's cost per likelihood evaluation are therefore bounded by the number of
+ * parent groups; the benchmark (docs/BENCHMARKS.md) fits 20 million rows under a 1 GB driver heap.
+ *
+ * <p>Small data can skip Spark: {@link #fit(List, Formula, FitOptions)} builds the same moments from in-memory
+ * rows, which is what simulation studies with thousands of replicates use.
+ */
+public final class MixedModel {
+
+  private MixedModel() {}
+
+  /** Fits {@code formula} to a Dataset. */
+  public static LmmFit fit(Dataset<Row> data, Formula formula, FitOptions options) {
+    long started = System.nanoTime();
+    Moments moments = moments(data, formula, options);
+    return Fitter.fit(moments, Moments.ALL, options, seconds(started));
+  }
+
+  /**
+   * Fits one model per value of {@code splitColumn}, all from one aggregation (e.g. a subgroup analysis). Each
+   * split gets its own design rank check: a factor level absent from a split drops its column there, with a
+   * warning, as lme4 would on that subset. Rows whose split value is missing belong to no split. Results are keyed
+   * by the split value as a string, in string order.
+   */
+  public static Map<String, LmmFit> fitBySplit(
+      Dataset<Row> data, Formula formula, String splitColumn, FitOptions options) {
+    long started = System.nanoTime();
+    requireSplitColumn(data.columns(), splitColumn);
+    Design design = DesignResolver.forDataset(data.filter(data.col(splitColumn).isNotNull()), formula, options);
+    Moments moments = SparkMoments.aggregate(data.filter(data.col(splitColumn).isNotNull()), design, splitColumn);
+    return fitSplits(moments, options, seconds(started));
+  }
+
+  /** Fits {@code formula} to in-memory rows (each a Row with a schema), without Spark. */
+  public static LmmFit fit(List<Row> rows, Formula formula, FitOptions options) {
+    long started = System.nanoTime();
+    Moments moments = Moments.fromRows(DesignResolver.forRows(rows, formula, options), rows, null);
+    return Fitter.fit(moments, Moments.ALL, options, seconds(started));
+  }
+
+  /** As {@link #fitBySplit(Dataset, Formula, String, FitOptions)} for in-memory rows. */
+  public static Map<String, LmmFit> fitBySplit(
+      List<Row> rows, Formula formula, String splitColumn, FitOptions options) {
+    long started = System.nanoTime();
+    List<Row> withSplit = rows.stream().filter(r -> r.getAs(splitColumn) != null).toList();
+    if (!withSplit.isEmpty()) {
+      requireSplitColumn(withSplit.get(0).schema().fieldNames(), splitColumn);
+    }
+    Design design = DesignResolver.forRows(withSplit, formula, options);
+    return fitSplits(Moments.fromRows(design, withSplit, splitColumn), options, seconds(started));
+  }
+
+  /** Fits from moments built earlier (e.g. merged from several sources); {@code options} chooses REML or ML. */
+  public static LmmFit fit(Moments moments, FitOptions options) {
+    if (moments.splits().size() > 1) {
+      throw new IllegalArgumentException("Moments hold splits " + moments.splits() + "; use fitBySplit(moments, …)");
+    }
+    return Fitter.fit(moments, moments.splits().isEmpty() ? Moments.ALL : moments.splits().iterator().next(),
+        options, 0);
+  }
+
+  /** One fit per split level of moments built with a split column. */
+  public static Map<String, LmmFit> fitBySplit(Moments moments, FitOptions options) {
+    return fitSplits(moments, options, 0);
+  }
+
+  /** The moments of a Dataset: the mergeable state a fit is computed from. */
+  public static Moments moments(Dataset<Row> data, Formula formula, FitOptions options) {
+    return SparkMoments.aggregate(data, DesignResolver.forDataset(data, formula, options), null);
+  }
+
+  /** The moments of in-memory rows. */
+  public static Moments moments(List<Row> rows, Formula formula, FitOptions options) {
+    return Moments.fromRows(DesignResolver.forRows(rows, formula, options), rows, null);
+  }
+
+  private static Map<String, LmmFit> fitSplits(Moments moments, FitOptions options, double aggregateSeconds) {
+    Map<String, LmmFit> out = new LinkedHashMap<>();
+    for (String split : moments.splits()) {
+      try {
+        out.put(split, Fitter.fit(moments, split, options, aggregateSeconds));
+      } catch (TtoException e) {
+        throw TtoException.of("Split " + split + " cannot be fitted", e.getMessage(),
+            "exclude that split or simplify the model for it", e);
+      }
+    }
+    return out;
+  }
+
+  private static void requireSplitColumn(String[] columns, String splitColumn) {
+    if (!List.of(columns).contains(splitColumn)) {
+      throw TtoException.of(
+          "The split column '" + splitColumn + "' is not in the data",
+          "the data's columns are " + String.join(", ", columns),
+          "choose an existing column");
+    }
+  }
+
+  private static double seconds(long startedNanos) {
+    return (System.nanoTime() - startedNanos) / 1e9;
+  }
+}

@@ -1,0 +1,212 @@
+package uk.nhs.tto.stats;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+import org.apache.spark.sql.Row;
+
+/**
+ * The sufficient statistics of a nested random-intercept model: a mergeable state (a commutative monoid, as
+ * Deequ's analyser states) from which every likelihood quantity follows without touching the data again.
+ *
+ * <p>With z = (x, y), a lowest-level group of n rows contributes Σz and Σzzᵀ. Its Woodbury weights depend only
+ * on n, so groups are folded into cells keyed by (split, parent path, n), each holding m (number of groups),
+ * ΣΣz, ΣΣzzᵀ and Σ(Σz)(Σz)ᵀ. The size of this state grows with the number of parent groups and distinct group
+ * sizes, never with rows or lowest-level groups. Spark builds it with two aggregations ({@link SparkMoments});
+ * {@link #fromRows} builds the same state from in-memory rows; {@link #merge} adds two states.
+ *
+ * <p>Symmetric q×q matrices (q = p + 1) are stored packed: the upper triangle row by row ({@link #tri}).
+ */
+public final class Moments implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  /** The split key used when a fit has no split column. */
+  public static final String ALL = "";
+
+  /** Key of one cell: split level, parent group's key values (top first), and group size n. */
+  record CellKey(String split, List<String> path, long n) implements Serializable {}
+
+  /** Sums over the m lowest-level groups of one cell. */
+  static final class Cell implements Serializable {
+    long m;
+    final double[] sumZ;
+    final double[] rowZZ;
+    final double[] outer;
+
+    Cell(int q) {
+      sumZ = new double[q];
+      rowZZ = new double[q * (q + 1) / 2];
+      outer = new double[q * (q + 1) / 2];
+    }
+
+    void add(Cell o) {
+      m += o.m;
+      addInto(sumZ, o.sumZ);
+      addInto(rowZZ, o.rowZZ);
+      addInto(outer, o.outer);
+    }
+  }
+
+  private final Design design;
+  private final Nesting nesting;
+  private final Map<CellKey, Cell> cells = new HashMap<>();
+  private final Map<String, Long> dropped = new TreeMap<>();
+
+  Moments(Design design, Nesting nesting) {
+    this.design = design;
+    this.nesting = nesting;
+  }
+
+  /** Index of element (i, j) of a packed symmetric q×q matrix. */
+  static int tri(int i, int j, int q) {
+    if (i > j) {
+      int t = i;
+      i = j;
+      j = t;
+    }
+    return i * q - i * (i - 1) / 2 + (j - i);
+  }
+
+  /**
+   * Builds the state from in-memory rows: the same sums as the Spark aggregation, for small data and for
+   * simulation studies that fit thousands of replicates. {@code splitColumn} may be null.
+   */
+  static Moments fromRows(Design design, List<Row> rows, String splitColumn) {
+    Nesting nesting = new Nesting(design.formula());
+    int q = design.p() + 1;
+    List<String> key = nesting.lowestKey();
+    int pathLength = nesting.pathKey().size();
+    Map<List<String>, double[]> groups = new LinkedHashMap<>();
+    Map<String, Long> dropped = new TreeMap<>();
+    for (Row row : rows) {
+      Function<String, Object> get = row::getAs;
+      String split = splitColumn == null ? ALL : String.valueOf(row.<Object>getAs(splitColumn));
+      double[] z = design.evaluate(get);
+      if (z == null) {
+        dropped.merge(split, 1L, Long::sum);
+        continue;
+      }
+      List<String> k = new ArrayList<>(key.size() + 1);
+      k.add(split);
+      for (String c : key) {
+        k.add(String.valueOf(row.<Object>getAs(c)));
+      }
+      // Per group: [n, Σz (q), Σzzᵀ (packed)].
+      double[] acc = groups.computeIfAbsent(k, x -> new double[1 + q + q * (q + 1) / 2]);
+      acc[0]++;
+      for (int i = 0; i < q; i++) {
+        acc[1 + i] += z[i];
+        for (int j = i; j < q; j++) {
+          acc[1 + q + tri(i, j, q)] += z[i] * z[j];
+        }
+      }
+    }
+    Moments out = new Moments(design, nesting);
+    dropped.forEach((s, d) -> out.dropped.merge(s, d, Long::sum));
+    for (Map.Entry<List<String>, double[]> e : groups.entrySet()) {
+      double[] acc = e.getValue();
+      List<String> k = e.getKey();
+      double[] sumZ = new double[q];
+      double[] rowZZ = new double[q * (q + 1) / 2];
+      System.arraycopy(acc, 1, sumZ, 0, q);
+      System.arraycopy(acc, 1 + q, rowZZ, 0, rowZZ.length);
+      out.addGroups(k.get(0), List.copyOf(k.subList(1, 1 + pathLength)), (long) acc[0], 1, sumZ, rowZZ, outer(sumZ));
+    }
+    return out;
+  }
+
+  static double[] outer(double[] v) {
+    int q = v.length;
+    double[] o = new double[q * (q + 1) / 2];
+    for (int i = 0; i < q; i++) {
+      for (int j = i; j < q; j++) {
+        o[tri(i, j, q)] = v[i] * v[j];
+      }
+    }
+    return o;
+  }
+
+  /** Adds m lowest-level groups of size n under one parent (their sums already formed). */
+  void addGroups(String split, List<String> path, long n, long m, double[] sumZ, double[] rowZZ, double[] outer) {
+    Cell c = cells.computeIfAbsent(new CellKey(split, path, n), k -> new Cell(design.p() + 1));
+    c.m += m;
+    addInto(c.sumZ, sumZ);
+    addInto(c.rowZZ, rowZZ);
+    addInto(c.outer, outer);
+  }
+
+  void addDropped(String split, long rows) {
+    if (rows > 0) {
+      dropped.merge(split, rows, Long::sum);
+    }
+  }
+
+  /**
+   * The sum of two states of the same design: as if both inputs had been aggregated together, provided each
+   * lowest-level group (e.g. a client) lies wholly in one input — a group's rows must meet before its Σz is
+   * squared, which the Spark aggregation guarantees by grouping on the group's key.
+   */
+  public Moments merge(Moments other) {
+    if (!other.design.columnNames().equals(design.columnNames())
+        || !other.design.formula().text().equals(design.formula().text())) {
+      throw new IllegalArgumentException("Cannot merge moments of different designs: " + design.columnNames()
+          + " and " + other.design.columnNames());
+    }
+    Moments out = new Moments(design, nesting);
+    for (Moments m : List.of(this, other)) {
+      m.cells.forEach((k, c) -> out.cells.computeIfAbsent(k, x -> new Cell(design.p() + 1)).add(c));
+      m.dropped.forEach((s, d) -> out.dropped.merge(s, d, Long::sum));
+    }
+    return out;
+  }
+
+  public Design design() {
+    return design;
+  }
+
+  Nesting nesting() {
+    return nesting;
+  }
+
+  /** The split levels present (only {@link #ALL} without a split column), in string order. */
+  public Set<String> splits() {
+    Set<String> s = new TreeSet<>(dropped.keySet());
+    cells.keySet().forEach(k -> s.add(k.split()));
+    return s;
+  }
+
+  /** Rows dropped for a missing value, in one split. */
+  public long dropped(String split) {
+    return dropped.getOrDefault(split, 0L);
+  }
+
+  /** Cells of one split. */
+  Map<CellKey, Cell> cells(String split) {
+    Map<CellKey, Cell> out = new HashMap<>();
+    cells.forEach((k, c) -> {
+      if (k.split().equals(split)) {
+        out.put(k, c);
+      }
+    });
+    return out;
+  }
+
+  /** Number of cells: the size of the state the driver holds. */
+  public int size() {
+    return cells.size();
+  }
+
+  private static void addInto(double[] target, double[] source) {
+    for (int i = 0; i < target.length; i++) {
+      target[i] += source[i];
+    }
+  }
+}

@@ -1,0 +1,295 @@
+package uk.nhs.tto.stats;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.CholeskyDecomposition;
+import org.apache.commons.math3.linear.RealMatrix;
+
+/**
+ * The exact (RE)ML likelihood of a nested random-intercept model, evaluated from {@link Moments} of one split.
+ *
+ * <p>A top-level block has covariance σ²Ṽ with Ṽ = I + Σ_k γ_k Z_k Z_kᵀ (γ_k = θ_k², θ as in lme4). Applying
+ * Sherman–Morrison from the lowest level up, every group's ZᵀṼ⁻¹Z (Z = [X y]), Ṽ⁻¹-weighted sums 1ᵀṼ⁻¹Z,
+ * 1ᵀṼ⁻¹1 and log|Ṽ| follow from its children's: adding a level with ratio γ to a group whose children give
+ * (Q', w', s', ℓ') yields Q = Q' − γ w'w'ᵀ/(1+γs'), w = w'/(1+γs'), s = s'/(1+γs'), ℓ = ℓ' + log(1+γs'). For a
+ * lowest-level group of n rows the children are rows (Q' = Σzzᵀ, w' = Σz, s' = n), so its weights depend only on n
+ * and whole cells of equal-sized groups are handled at once. One evaluation costs O(cells × q²) — no row and no
+ * lowest-level group is visited.
+ */
+final class NestedLikelihood {
+
+  final int depth;
+  final int p;
+  final int q;
+  final long nObs;
+  /** Groups per level (level 0 lowest). */
+  final long[] groups;
+  final Method method;
+
+  // Cells (lowest-level groups folded by parent and size).
+  private final int[] cellOwner;
+  private final double[] cellN;
+  private final double[] cellM;
+  private final double[][] cellSumZ;
+  private final double[][] cellOuter;
+  /** Σzzᵀ over all rows of each owner (level-1 group, or the root with one level): independent of θ. */
+  private final double[][] ownerRowZZ;
+  /** For level l ≥ 1: index of each group's parent at level l+1 (-1: the root). */
+  private final int[][] parent;
+  /** For level l ≥ 1: each group's key values (top first), for labels. */
+  final List<List<List<String>>> groupPaths = new ArrayList<>();
+
+  /**
+   * @param keep the design columns to use (aliased columns removed), in order
+   */
+  NestedLikelihood(Moments moments, String split, int[] keep, Method method) {
+    this.method = method;
+    Nesting nesting = moments.nesting();
+    this.depth = nesting.depth();
+    this.p = keep.length;
+    this.q = p + 1;
+    int fullQ = moments.design().p() + 1;
+    int[] map = new int[q];
+    System.arraycopy(keep, 0, map, 0, p);
+    map[p] = fullQ - 1;
+
+    List<Map.Entry<Moments.CellKey, Moments.Cell>> entries = new ArrayList<>(moments.cells(split).entrySet());
+    entries.sort(Comparator.comparing((Map.Entry<Moments.CellKey, Moments.Cell> e) -> String.join("\u0000",
+        e.getKey().path())).thenComparingLong(e -> e.getKey().n()));
+
+    // Index groups of levels 1..depth-1 by their key (a prefix of the path).
+    List<Map<List<String>, Integer>> index = new ArrayList<>();
+    for (int l = 0; l < depth; l++) {
+      index.add(new HashMap<>());
+      groupPaths.add(new ArrayList<>());
+    }
+    for (Map.Entry<Moments.CellKey, Moments.Cell> e : entries) {
+      List<String> path = e.getKey().path();
+      for (int l = 1; l < depth; l++) {
+        List<String> key = List.copyOf(path.subList(0, nesting.key(l).size()));
+        if (!index.get(l).containsKey(key)) {
+          index.get(l).put(key, groupPaths.get(l).size());
+          groupPaths.get(l).add(key);
+        }
+      }
+    }
+    parent = new int[depth][];
+    for (int l = 1; l < depth; l++) {
+      parent[l] = new int[groupPaths.get(l).size()];
+      for (int g = 0; g < parent[l].length; g++) {
+        List<String> key = groupPaths.get(l).get(g);
+        parent[l][g] = l + 1 < depth ? index.get(l + 1).get(key.subList(0, nesting.key(l + 1).size())) : -1;
+      }
+    }
+
+    int cells = entries.size();
+    cellOwner = new int[cells];
+    cellN = new double[cells];
+    cellM = new double[cells];
+    cellSumZ = new double[cells][];
+    cellOuter = new double[cells][];
+    int owners = depth == 1 ? 1 : groupPaths.get(1).size();
+    ownerRowZZ = new double[owners][q * (q + 1) / 2];
+    groups = new long[depth];
+    long n = 0;
+    for (int c = 0; c < cells; c++) {
+      Moments.CellKey k = entries.get(c).getKey();
+      Moments.Cell cell = entries.get(c).getValue();
+      cellOwner[c] = depth == 1 ? 0 : index.get(1).get(k.path().subList(0, nesting.key(1).size()));
+      cellN[c] = k.n();
+      cellM[c] = cell.m;
+      cellSumZ[c] = new double[q];
+      cellOuter[c] = new double[q * (q + 1) / 2];
+      for (int i = 0; i < q; i++) {
+        cellSumZ[c][i] = cell.sumZ[map[i]];
+        for (int j = i; j < q; j++) {
+          cellOuter[c][Moments.tri(i, j, q)] = cell.outer[Moments.tri(map[i], map[j], fullQ)];
+          ownerRowZZ[cellOwner[c]][Moments.tri(i, j, q)] += cell.rowZZ[Moments.tri(map[i], map[j], fullQ)];
+        }
+      }
+      n += k.n() * cell.m;
+      groups[0] += cell.m;
+    }
+    for (int l = 1; l < depth; l++) {
+      groups[l] = groupPaths.get(l).size();
+    }
+    this.nObs = n;
+  }
+
+  /** Σzzᵀ over all rows of a split for the given full-design moments: the raw cross-products for rank checks. */
+  static double[][] crossProducts(Moments moments, String split) {
+    int fullQ = moments.design().p() + 1;
+    double[][] out = new double[fullQ][fullQ];
+    for (Moments.Cell cell : moments.cells(split).values()) {
+      for (int i = 0; i < fullQ; i++) {
+        for (int j = 0; j < fullQ; j++) {
+          out[i][j] += cell.rowZZ[Moments.tri(i, j, fullQ)];
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Everything the likelihood needs at one θ: the GLS solution and the determinants. */
+  final class Evaluation {
+    final double[] theta;
+    /** log|Ṽ| summed over blocks. */
+    final double logDetV;
+    /** log|XᵀṼ⁻¹X|. */
+    final double logDetA;
+    /** Penalised weighted residual sum of squares (y − Xβ̂)ᵀṼ⁻¹(y − Xβ̂). */
+    final double r2;
+    final double[] beta;
+    final CholeskyDecomposition chol;
+    // Per-group states kept for BLUPs: s' and w' before each group's own level (levels ≥ 1).
+    final double[][] preS;
+    final double[][][] preW;
+
+    Evaluation(double[] theta, boolean keepStates) {
+      this.theta = theta.clone();
+      double[] gamma = new double[depth];
+      for (int l = 0; l < depth; l++) {
+        gamma[l] = theta[l] * theta[l];
+      }
+      int tri = q * (q + 1) / 2;
+      int owners = ownerRowZZ.length;
+      double[][] qm = new double[owners][];
+      double[][] w = new double[owners][q];
+      double[] s = new double[owners];
+      double[] ld = new double[owners];
+      for (int o = 0; o < owners; o++) {
+        qm[o] = ownerRowZZ[o].clone();
+      }
+      double g0 = gamma[0];
+      for (int c = 0; c < cellN.length; c++) {
+        int o = cellOwner[c];
+        double f = 1.0 / (1.0 + cellN[c] * g0);
+        double gf = g0 * f;
+        double[] qo = qm[o];
+        double[] outer = cellOuter[c];
+        for (int t = 0; t < tri; t++) {
+          qo[t] -= gf * outer[t];
+        }
+        double[] wo = w[o];
+        double[] sz = cellSumZ[c];
+        for (int i = 0; i < q; i++) {
+          wo[i] += f * sz[i];
+        }
+        s[o] += cellM[c] * cellN[c] * f;
+        ld[o] += cellM[c] * Math.log1p(cellN[c] * g0);
+      }
+      preS = keepStates ? new double[depth][] : null;
+      preW = keepStates ? new double[depth][][] : null;
+      for (int l = 1; l < depth; l++) {
+        double gl = gamma[l];
+        int parents = l + 1 < depth ? groupPaths.get(l + 1).size() : 1;
+        double[][] pq = new double[parents][tri];
+        double[][] pw = new double[parents][q];
+        double[] ps = new double[parents];
+        double[] pld = new double[parents];
+        if (keepStates) {
+          preS[l] = s.clone();
+          preW[l] = new double[w.length][];
+          for (int g = 0; g < w.length; g++) {
+            preW[l][g] = w[g].clone();
+          }
+        }
+        for (int g = 0; g < s.length; g++) {
+          double f = 1.0 / (1.0 + gl * s[g]);
+          int par = parent[l][g] < 0 ? 0 : parent[l][g];
+          double[] wg = w[g];
+          double[] target = pq[par];
+          double[] qg = qm[g];
+          for (int i = 0; i < q; i++) {
+            double wi = gl * f * wg[i];
+            for (int j = i; j < q; j++) {
+              target[Moments.tri(i, j, q)] += qg[Moments.tri(i, j, q)] - wi * wg[j];
+            }
+            pw[par][i] += f * wg[i];
+          }
+          ps[par] += f * s[g];
+          pld[par] += ld[g] + Math.log1p(gl * s[g]);
+        }
+        qm = pq;
+        w = pw;
+        s = ps;
+        ld = pld;
+      }
+      double[] root = new double[tri];
+      double rootLd = 0;
+      for (int o = 0; o < qm.length; o++) {
+        for (int t = 0; t < tri; t++) {
+          root[t] += qm[o][t];
+        }
+        rootLd += ld[o];
+      }
+      double[][] a = new double[p][p];
+      double[] b = new double[p];
+      for (int i = 0; i < p; i++) {
+        for (int j = 0; j < p; j++) {
+          a[i][j] = root[Moments.tri(i, j, q)];
+        }
+        b[i] = root[Moments.tri(i, p, q)];
+      }
+      this.chol = new CholeskyDecomposition(new Array2DRowRealMatrix(a, false), 1e-12, 0.0);
+      this.beta = chol.getSolver().solve(new org.apache.commons.math3.linear.ArrayRealVector(b, false)).toArray();
+      double fit = 0;
+      for (int i = 0; i < p; i++) {
+        fit += b[i] * beta[i];
+      }
+      this.r2 = root[Moments.tri(p, p, q)] - fit;
+      this.logDetV = rootLd;
+      double logDet = 0;
+      RealMatrix l = chol.getL();
+      for (int i = 0; i < p; i++) {
+        logDet += 2 * Math.log(l.getEntry(i, i));
+      }
+      this.logDetA = logDet;
+    }
+
+    /** The profiled criterion: −2 REML log-likelihood (REML) or the deviance (ML), σ² and β profiled out. */
+    double profiled() {
+      if (method == Method.REML) {
+        double dof = nObs - p;
+        return logDetV + logDetA + dof * (1 + Math.log(2 * Math.PI * r2 / dof));
+      }
+      return logDetV + nObs * (1 + Math.log(2 * Math.PI * r2 / nObs));
+    }
+
+    /** The (RE)ML σ² at this θ. */
+    double sigma2() {
+      return r2 / (method == Method.REML ? nObs - p : nObs);
+    }
+
+    /** −2 (RE)ML log-likelihood at this θ and a given σ (not profiled), as lmerTest's devfun_vp. */
+    double deviance(double sigma) {
+      double s2 = sigma * sigma;
+      double dev = logDetV + r2 / s2;
+      return method == Method.REML
+          ? dev + logDetA + (nObs - p) * Math.log(2 * Math.PI * s2)
+          : dev + nObs * Math.log(2 * Math.PI * s2);
+    }
+
+    /** (XᵀṼ⁻¹X)⁻¹: vcov(β̂) / σ². */
+    RealMatrix aInverse() {
+      return chol.getSolver().getInverse();
+    }
+  }
+
+  Evaluation evaluate(double[] theta) {
+    return new Evaluation(theta, false);
+  }
+
+  Evaluation evaluateWithStates(double[] theta) {
+    return new Evaluation(theta, true);
+  }
+
+  /** Index of each group's parent at level l+1 (-1 for the root). */
+  int parent(int level, int group) {
+    return parent[level][group];
+  }
+}
