@@ -116,16 +116,17 @@ h_generate() {
     --months "${TTO_TEST_MONTHS:-12}" --seed "${TTO_TEST_SEED:-20240401}"
 }
 
-# h_pipeline LABEL EXTRACTS LAKE [OPTIONS...] — ingest, derive, analyse and report one lake; OPTIONS (e.g. --master,
-# --profile) go to every step. The analysis summary is $H_TMP/LABEL-analyse.json.
+# h_pipeline LABEL EXTRACTS LAKE [OPTIONS...] — ingest, derive, analyse and report into one lake, each a spark-submit
+# of its own; OPTIONS (e.g. --master, --profile) go to every step. The SPEC §7 summaries are $H_TMP/LABEL-<job>.json,
+# the report goes to $H_TMP/LABEL-reports.
 h_pipeline() {
   local label="$1" extracts="$2" lake="$3"
   shift 3
-  h_step "$label-ingest" scripts/tto ingest --extracts "$extracts" --lake "$lake" "$@"
-  h_step "$label-derive" scripts/tto derive --lake "$lake" --cohorts "$H_COHORTS" "$@"
-  h_step "$label-analyse" scripts/tto analyse --lake "$lake" --cohorts "$H_COHORTS" \
-    --json "$H_TMP/$label-analyse.json" "$@"
-  h_step "$label-report" scripts/tto report --lake "$lake" --out "$H_TMP/$label-report" "$@"
+  h_step "$label-ingest" scripts/tto ingest --extracts "$extracts" --lake "$lake" --json "$H_TMP/$label-ingest.json" "$@"
+  h_step "$label-derive" scripts/tto derive --lake "$lake" --cohorts "$H_COHORTS" --json "$H_TMP/$label-derive.json" "$@"
+  h_step "$label-analyse" scripts/tto analyse --lake "$lake" --json "$H_TMP/$label-analyse.json" "$@"
+  TTO_REPORTS="$H_TMP/$label-reports" h_step "$label-report" scripts/tto report --lake "$lake" "$@"
+  [ -n "$(find "$H_TMP/$label-reports" -name index.html -print -quit 2>/dev/null)" ] || h_fail "$label: no report written"
 }
 
 # h_compare_lakes FIRST SECOND [OPTIONS...] — the same tables with the same content (TableDigest), doubles to
@@ -137,19 +138,21 @@ h_compare_lakes() {
   grep -E "^(identical|DIFFERENT|comparing)" "$H_LOGS/compare-tables.log" >&2
 }
 
-# h_compare_estimates FIRST.json SECOND.json — the analysis summaries agree in every number (to 1e-9 relative),
-# apart from the run id.
-h_compare_estimates() {
-  python3 - "$1" "$2" <<'EOF' || h_fail "the estimates differ (see above)"
+# h_compare_summaries FIRST SECOND — the two runs' SPEC §7 summaries (ingest, derive, analyse) agree in every field
+# and every number (to 1e-9 relative), apart from run ids.
+h_compare_summaries() {
+  local job
+  for job in ingest derive analyse; do
+    python3 - "$H_TMP/$1-$job.json" "$H_TMP/$2-$job.json" <<'EOF' || h_fail "the $job summaries differ (see above)"
 import json, math, sys
 
 def walk(a, b, path, out):
     if isinstance(a, dict) and isinstance(b, dict):
         for k in sorted(set(a) | set(b)):
-            if k in ("run_id", "started_at", "finished_at"):
+            if k in ("run_id", "started_at", "finished_at", "batch_id"):
                 continue
             if k not in a or k not in b:
-                out.append(f"{path}/{k}: only in {'second' if k not in a else 'first'}")
+                out.append(f"{path}/{k}: only in the {'second' if k not in a else 'first'}")
             else:
                 walk(a[k], b[k], f"{path}/{k}", out)
     elif isinstance(a, list) and isinstance(b, list):
@@ -167,11 +170,11 @@ first, second = (json.load(open(f)) for f in sys.argv[1:3])
 differences = []
 walk(first, second, "", differences)
 for d in differences:
-    print("DIFFERENT estimate " + d, file=sys.stderr)
-numbers = sum(1 for _ in json.dumps(first).split(",")) if first else 0
-print(f"estimates identical ({len(first.get('domains', []))} domains)" if not differences else "", file=sys.stderr)
+    print(f"DIFFERENT {sys.argv[1].rsplit('-', 1)[-1]} {d}", file=sys.stderr)
 sys.exit(1 if differences else 0)
 EOF
+  done
+  h_say "ingest, derive and analyse summaries identical (estimates: $(python3 -c 'import json,sys; print(", ".join(f"{d["domain"]} {d["estimate"]:.4f}" for d in json.load(open(sys.argv[1])).get("domains", []) if d.get("estimate") is not None))' "$H_TMP/$1-analyse.json"))"
 }
 
 # h_query LABEL LAKE SQL [OPTIONS...] — runs SQL in a new process by registered table names; prints the result.

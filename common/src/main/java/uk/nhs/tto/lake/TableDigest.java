@@ -42,11 +42,14 @@ import org.apache.spark.sql.types.StructField;
 public final class TableDigest {
 
   /**
-   * Lineage columns of the lake contract that differ between otherwise identical runs: when a row was ingested and in
-   * which batch or run it was written.
+   * Columns that describe a run rather than the data, so they differ between otherwise identical runs: when and in
+   * which batch a row was ingested (bronze, quarantine, meta.ingested_files), and a run's id, times, command line and
+   * configuration (results.*), which name the deployment — master, profile, lake location.
    */
   public static final Set<String> RUN_COLUMNS =
-      Set.of("_ingested_at", "_batch_id", "ingested_at", "batch_id", "run_id", "started_at", "finished_at", "created_at");
+      Set.of(
+          "_ingested_at", "_batch_id", "ingested_at", "batch_id", "run_id", "started_at", "ended_at",
+          "command_line", "config_json", "config_sha256");
 
   private final long rows;
   private final String schema;

@@ -17,7 +17,7 @@ class ClusterScriptIT {
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(run.output())
         .contains("identical: every table has the same rows")
-        .contains("estimates identical")
+        .contains("ingest, derive and analyse summaries identical")
         .contains("test-cluster: passed");
   }
 }

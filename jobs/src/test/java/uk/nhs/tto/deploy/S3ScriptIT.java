@@ -17,7 +17,7 @@ class S3ScriptIT {
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(run.output())
         .contains("identical: every table has the same rows")
-        .contains("estimates identical")
+        .contains("ingest, derive and analyse summaries identical")
         .contains("no secret in logs, lakes, metastores or reports")
         .contains("test-s3: passed");
   }
