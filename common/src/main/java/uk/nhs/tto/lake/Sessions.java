@@ -67,11 +67,21 @@ public final class Sessions {
     return conf;
   }
 
-  /** A small in-process session for tests: one shuffle partition, loopback only, no UI. */
+  /**
+   * A small in-process session for tests: one shuffle partition, loopback only, no UI, and its catalogue's warehouse
+   * in a temporary folder (databases registered by tests must not create folders in the module).
+   */
   public static SparkSession forTests() {
+    String warehouse;
+    try {
+      warehouse = java.nio.file.Files.createTempDirectory("tto-tests-warehouse").toUri().toString();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot create a temporary warehouse folder for the test session", e);
+    }
     SparkSession.Builder b =
         SparkSession.builder()
             .appName("tt-outcomes-tests")
+            .config("spark.sql.warehouse.dir", warehouse)
             .master("local[2]")
             .config("spark.driver.host", "127.0.0.1")
             .config("spark.driver.bindAddress", "127.0.0.1")
