@@ -21,7 +21,12 @@ h_init() {
   H_LOGS="$H_TMP/logs"
   H_PIDS=()
   mkdir -p "$H_LOGS"
+  H_STEP_PID=""
   trap h_cleanup EXIT
+  # A terminated or interrupted test must still stop what it started: bash runs no EXIT trap when it dies of an
+  # untrapped signal.
+  trap 'exit 143' TERM
+  trap 'exit 130' INT
   cd "$H_ROOT"
   if [ "${TTO_SKIP_BUILD:-}" != "1" ]; then
     h_say "building (mvn -B -q -DskipTests package)"
@@ -37,13 +42,14 @@ h_init() {
 h_cleanup() {
   local code=$?
   local pid child
-  for pid in "${H_PIDS[@]}"; do
+  trap - TERM INT
+  for pid in $H_STEP_PID "${H_PIDS[@]}"; do
     for child in $(pgrep -P "$pid" 2>/dev/null); do
       kill "$child" 2>/dev/null || true
     done
     kill "$pid" 2>/dev/null || true
   done
-  for pid in "${H_PIDS[@]}"; do
+  for pid in $H_STEP_PID "${H_PIDS[@]}"; do
     wait "$pid" 2>/dev/null || true
   done
   local stray
@@ -98,10 +104,15 @@ h_step() {
   local label="$1"
   shift
   local t0=$(date +%s)
-  if ! "$@" >"$H_LOGS/$label.log" 2>&1; then
+  # In the background and waited for, so that a TERM or INT reaches the traps at once, not when the step ends.
+  "$@" >"$H_LOGS/$label.log" 2>&1 &
+  H_STEP_PID=$!
+  if ! wait "$H_STEP_PID"; then
+    H_STEP_PID=""
     tail -n 40 "$H_LOGS/$label.log" >&2
     h_fail "$label (log: $H_LOGS/$label.log)"
   fi
+  H_STEP_PID=""
   h_say "$label ok ($(($(date +%s) - t0)) s)"
 }
 
@@ -125,7 +136,7 @@ h_pipeline() {
   h_step "$label-ingest" scripts/tto ingest --extracts "$extracts" --lake "$lake" --json "$H_TMP/$label-ingest.json" "$@"
   h_step "$label-derive" scripts/tto derive --lake "$lake" --cohorts "$H_COHORTS" --json "$H_TMP/$label-derive.json" "$@"
   h_step "$label-analyse" scripts/tto analyse --lake "$lake" --json "$H_TMP/$label-analyse.json" "$@"
-  TTO_REPORTS="$H_TMP/$label-reports" h_step "$label-report" scripts/tto report --lake "$lake" "$@"
+  h_step "$label-report" env TTO_REPORTS="$H_TMP/$label-reports" scripts/tto report --lake "$lake" "$@"
   [ -n "$(find "$H_TMP/$label-reports" -name index.html -print -quit 2>/dev/null)" ] || h_fail "$label: no report written"
 }
 
