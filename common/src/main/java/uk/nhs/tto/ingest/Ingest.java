@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -201,7 +202,8 @@ public final class Ingest {
     Map<IdsTable, List<FileSurvey>> byTable =
         fresh.stream()
             .filter(s -> s.status() == FileSurvey.Status.INGESTED)
-            .collect(Collectors.groupingBy(s -> s.file().table()));
+            .collect(Collectors.groupingBy(s -> s.file().table(), () -> new EnumMap<>(IdsTable.class),
+                Collectors.toList()));
     List<IdsTable> biggestFirst =
         byTable.keySet().stream()
             .sorted(Comparator.comparingLong(
