@@ -6,8 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.commons.math3.exception.TooManyEvaluationsException;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.ArrayRealVector;
 import org.apache.commons.math3.linear.LUDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.commons.math3.optim.InitialGuess;
@@ -96,14 +98,16 @@ final class Fitter {
       terms.add(design.columnNames().get(j));
     }
     Map<String, Long> groups = new LinkedHashMap<>();
+    Map<String, Long> singletons = new LinkedHashMap<>();
     for (int l = 0; l < lik.depth; l++) {
       groups.put(formula.levels().get(l).name(), lik.groups[l]);
+      singletons.put(formula.levels().get(l).name(), lik.singletons[l]);
     }
     Map<String, List<Blup>> blups = Blups.all(lik, at, moments.nesting(), sigma);
     double optimiseSeconds = (System.nanoTime() - started) / 1e9;
     return new LmmFit(
         formula, options, split, terms, at.beta, theta, sigma, at.profiled(), lik.nObs, moments.dropped(split), groups,
-        converged, evaluations[0], warnings, boundary, satt, blups, new Timing(aggregateSeconds, optimiseSeconds));
+        singletons, converged, evaluations[0], warnings, boundary, satt, blups, new Timing(aggregateSeconds, optimiseSeconds));
   }
 
   /** The optimiser's answer; when it ran out of evaluations, θ is its last point and converged is false. */
@@ -124,7 +128,7 @@ final class Fitter {
   static Optimum optimise(NestedLikelihood lik, int[] evaluations, List<String> warnings) {
     int k = lik.depth;
     double[][] last = {new double[k]};
-    java.util.function.Function<double[], Double> f = t -> {
+    Function<double[], Double> f = t -> {
       evaluations[0]++;
       last[0] = t.clone();
       return lik.evaluate(t).profiled();
@@ -182,7 +186,7 @@ final class Fitter {
   }
 
   /** Sets to exactly 0 any θ that is numerically 0 and no worse there, as a bounded optimiser would report it. */
-  private static double[] snapToBoundary(java.util.function.Function<double[], Double> f, double[] theta) {
+  private static double[] snapToBoundary(Function<double[], Double> f, double[] theta) {
     double[] t = theta.clone();
     for (int i = 0; i < t.length; i++) {
       if (t[i] > 0 && t[i] < BOUNDARY) {
@@ -218,7 +222,7 @@ final class Fitter {
           b[r] = crossProducts[kept.get(r)][j];
         }
         double[] coef = new LUDecomposition(new Array2DRowRealMatrix(a, false)).getSolver()
-            .solve(new org.apache.commons.math3.linear.ArrayRealVector(b, false)).toArray();
+            .solve(new ArrayRealVector(b, false)).toArray();
         for (int r = 0; r < m; r++) {
           residual -= coef[r] * b[r];
         }
