@@ -69,7 +69,8 @@ final class Fitter {
     boolean converged = optimum.converged();
     NestedLikelihood.Evaluation at = lik.evaluateWithStates(theta);
     double sigma = Math.sqrt(at.sigma2());
-    double[] gradient = Derivatives.gradient(t -> lik.evaluate(clampNonNegative(t)).profiled(), theta);
+    // The criterion depends on θ through θ² only, so central differences straddling 0 are valid.
+    double[] gradient = Derivatives.gradient(t -> lik.evaluate(t).profiled(), theta);
     boolean[] boundary = new boolean[theta.length];
     double best = at.profiled();
     for (int l = 0; l < theta.length; l++) {
@@ -112,14 +113,6 @@ final class Fitter {
 
   /** The optimiser's answer; when it ran out of evaluations, θ is its last point and converged is false. */
   record Optimum(double[] theta, boolean converged) {}
-
-  private static double[] clampNonNegative(double[] t) {
-    double[] out = t.clone();
-    for (int i = 0; i < out.length; i++) {
-      out[i] = Math.abs(out[i]);
-    }
-    return out;
-  }
 
   /**
    * Minimises the profiled criterion over θ ∈ [0, ∞)^K: Brent for one level, BOBYQA for more, each started as

@@ -229,12 +229,6 @@ public final class LmmFit {
     return timing;
   }
 
-  /** The same fit with a timing that includes work done outside the fitter (e.g. a shared aggregation). */
-  LmmFit withTiming(Timing t) {
-    return new LmmFit(formula, options, split, terms, beta, theta, sigma, criterion, nObs, nDropped, groups,
-        singletons, converged, iterations, warnings, atBoundary, satterthwaite, blups, t);
-  }
-
   /** Estimate, SE, Satterthwaite df, t, p and t-based 95% CI of Lᵀβ (L in {@link #termNames()} order). */
   public Contrast contrast(double[] l) {
     if (l.length != terms.size()) {
