@@ -86,22 +86,7 @@ final class Fitter {
           "Model failed to converge: scaled gradient %.3g > %.3g (lme4's check)", scaledGradient,
           CONVERGENCE_TOLERANCE));
     }
-    boolean[] boundary = new boolean[theta.length];
-    double best = at.profiled();
-    for (int l = 0; l < theta.length; l++) {
-      double[] zero = theta.clone();
-      zero[l] = 0;
-      double rise = lik.evaluate(zero).profiled() - best;
-      boundary[l] = theta[l] <= BOUNDARY || rise < BOUNDARY_CRITERION;
-      if (boundary[l]) {
-        double variance = sigma * sigma * theta[l] * theta[l];
-        warnings.add(String.format(Locale.ROOT,
-            "boundary (singular) fit: the variance of %s is estimated as %s (SD %.3g%% of the residual SD);"
-                + " setting it to 0 changes the %s by %.2g",
-            formula.levels().get(l).name(), variance == 0 ? "0" : String.format(Locale.ROOT, "%.3g", variance),
-            100 * theta[l], options.method() == Method.REML ? "REML criterion" : "deviance", rise));
-      }
-    }
+    boolean[] boundary = boundaries(lik, theta, at.profiled(), sigma, formula, warnings);
 
     Satterthwaite satt = Satterthwaite.at(lik, theta, sigma, warnings);
     List<String> terms = new ArrayList<>();
@@ -118,7 +103,32 @@ final class Fitter {
     double optimiseSeconds = (System.nanoTime() - started) / 1e9;
     return new LmmFit(
         formula, options, split, terms, at.beta, theta, sigma, at.profiled(), lik.nObs, moments.dropped(split), groups,
-        singletons, converged, evaluations[0], warnings, boundary, satt, blups, new Timing(aggregateSeconds, optimiseSeconds));
+        singletons, converged, evaluations[0], warnings, boundary, satt, blups,
+        new Timing(aggregateSeconds, optimiseSeconds));
+  }
+
+  /**
+   * Which variances are at the boundary: θ within lme4's 1e-4 of zero, or so close that setting it to zero raises
+   * the criterion by less than {@link #BOUNDARY_CRITERION}; each is reported with its size and that rise.
+   */
+  private static boolean[] boundaries(
+      NestedLikelihood lik, double[] theta, double best, double sigma, Formula formula, List<String> warnings) {
+    boolean[] boundary = new boolean[theta.length];
+    for (int l = 0; l < theta.length; l++) {
+      double[] zero = theta.clone();
+      zero[l] = 0;
+      double rise = lik.evaluate(zero).profiled() - best;
+      boundary[l] = theta[l] <= BOUNDARY || rise < BOUNDARY_CRITERION;
+      if (boundary[l]) {
+        double variance = sigma * sigma * theta[l] * theta[l];
+        warnings.add(String.format(Locale.ROOT,
+            "boundary (singular) fit: the variance of %s is estimated as %s (SD %.3g%% of the residual SD);"
+                + " setting it to 0 changes the %s by %.2g",
+            formula.levels().get(l).name(), variance == 0 ? "0" : String.format(Locale.ROOT, "%.3g", variance),
+            100 * theta[l], lik.method == Method.REML ? "REML criterion" : "deviance", rise));
+      }
+    }
+    return boundary;
   }
 
   /**
