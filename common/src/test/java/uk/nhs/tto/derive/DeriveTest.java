@@ -20,8 +20,6 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -53,6 +51,7 @@ class DeriveTest {
   private final Map<String, Row> courses = new HashMap<>();
   private final Map<String, Row> pairs = new HashMap<>();
   private List<Row> keyMetrics;
+  private final Map<String, List<Row>> quarantine = new HashMap<>();
 
   @BeforeAll
   void deriveTheScenarioTwice(SparkSession spark, @TempDir Path dir) throws Exception {
@@ -78,6 +77,9 @@ class DeriveTest {
     lake.read(Derive.SCORE_PAIRS).collectAsList()
         .forEach(r -> pairs.put(r.getAs("PathwayID") + "/" + r.getAs("measure"), r));
     keyMetrics = lake.read(Derive.KEY_METRICS).collectAsList();
+    for (IdsTable t : IdsTable.values()) {
+      quarantine.put(t.tableName(), lake.read(Quarantine.tableOf(t)).collectAsList());
+    }
   }
 
   // ---- conform: reconciliation, quarantine, de-duplication ------------------------------------------------
@@ -152,7 +154,7 @@ class DeriveTest {
 
   @Test
   void ingestStageQuarantineRowsSurviveDeriveAndDeriveRowsAreReplacedNotAppended() {
-    List<Row> rows = lake.read(Quarantine.tableOf(IdsTable.IDS101Referral)).collectAsList();
+    List<Row> rows = quarantine.get(IdsTable.IDS101Referral.tableName());
     // One ingest row written before derive; 4 derive rows per run, the second run replacing the first's.
     assertThat(rows).filteredOn(r -> "ingest".equals(r.getAs("stage"))).hasSize(1);
     assertThat(rows).filteredOn(r -> "derive".equals(r.getAs("stage"))).hasSize(4);
@@ -451,23 +453,11 @@ class DeriveTest {
   }
 
   private void writeIngestQuarantineRow(SparkSession spark) {
-    StructType schema =
-        new StructType()
-            .add("_source_file", DataTypes.StringType)
-            .add("_source_sha256", DataTypes.StringType)
-            .add("_line", DataTypes.LongType)
-            .add("_ingested_at", DataTypes.TimestampType)
-            .add("_service_id", DataTypes.StringType)
-            .add("_month_id", DataTypes.IntegerType)
-            .add("stage", DataTypes.StringType)
-            .add("rule", DataTypes.StringType)
-            .add("message", DataTypes.StringType)
-            .add("record", DataTypes.StringType);
     Row row =
         RowFactory.create(
             "S1/1497/IDS101Referral.csv", "abc", 40L, Timestamp.valueOf("2025-01-15 09:30:00"), "S1", 1497,
             "ingest", "STRUCT_BAD_DATE", "bad date", null);
-    lake.append(Quarantine.tableOf(IdsTable.IDS101Referral), spark.createDataFrame(List.of(row), schema));
+    lake.append(Quarantine.tableOf(IdsTable.IDS101Referral), spark.createDataFrame(List.of(row), Quarantine.SCHEMA));
   }
 
   private void assertReconciled(IdsTable table, long bronze, long accepted, long superseded, long quarantined) {
@@ -479,9 +469,13 @@ class DeriveTest {
   }
 
   private Row quarantineRow(String table, String recordId) {
-    return lake.read("quarantine." + table)
-        .filter(col("stage").equalTo("derive").and(col("record").contains("\"" + recordId + "\"")))
-        .first();
+    List<Row> found =
+        quarantine.get(table).stream()
+            .filter(r -> "derive".equals(r.getAs("stage")))
+            .filter(r -> r.<String>getAs("record").contains("\"" + recordId + "\""))
+            .toList();
+    assertThat(found).as(table + " " + recordId).hasSize(1);
+    return found.get(0);
   }
 
   private String ruleOf(String table, String recordId) {
