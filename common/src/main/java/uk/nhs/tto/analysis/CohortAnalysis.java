@@ -97,7 +97,10 @@ public final class CohortAnalysis {
   public static Analysed analyse(
       Dataset<Row> courses, Dataset<Row> scorePairs, AnalysisConfig config, String runId) {
     long t0 = System.nanoTime();
-    Dataset<Row> paired = DidData.paired(courses, scorePairs, config).persist(StorageLevel.MEMORY_AND_DISK());
+    // Cached partitioned by client (the course), the model's lowest grouping level: the engine's per-client
+    // aggregation then needs no shuffle of its own.
+    Dataset<Row> paired =
+        DidData.paired(courses, scorePairs, config).repartition(col("client")).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Map<String, DidData.Described> described = DidData.describe(paired);
       long t1 = System.nanoTime();
