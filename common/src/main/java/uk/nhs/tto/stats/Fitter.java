@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.commons.math3.exception.TooManyEvaluationsException;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
@@ -34,6 +35,11 @@ final class Fitter {
 
   /** lme4's tolerance for calling a variance parameter zero (isSingular). */
   static final double BOUNDARY = 1e-4;
+  /**
+   * A variance whose removal changes the criterion by less than this is at the boundary in effect: near zero the
+   * criterion rises about (γ̂/SE(γ̂))², so the estimate is under a tenth of its own standard error.
+   */
+  static final double BOUNDARY_CRITERION = 0.01;
   /** R's qr() tolerance for aliased columns (lme4 drops them with a message). */
   static final double RANK_TOLERANCE = 1e-7;
   private static final double THETA_MAX = 1e4;
@@ -62,16 +68,25 @@ final class Fitter {
     NestedLikelihood.Evaluation at = lik.evaluateWithStates(theta);
     double sigma = Math.sqrt(at.sigma2());
     double[] gradient = Derivatives.gradient(t -> lik.evaluate(clampNonNegative(t)).profiled(), theta);
+    boolean[] boundary = new boolean[theta.length];
+    double best = at.profiled();
     for (int l = 0; l < theta.length; l++) {
-      if (theta[l] > BOUNDARY && Math.abs(gradient[l]) > 1e-3) {
+      double[] zero = theta.clone();
+      zero[l] = 0;
+      double rise = lik.evaluate(zero).profiled() - best;
+      boundary[l] = theta[l] <= BOUNDARY || rise < BOUNDARY_CRITERION;
+      if (!boundary[l] && Math.abs(gradient[l]) > 1e-3) {
         converged = false;
         warnings.add(String.format(
             "Model may not have converged: gradient %.3g in the %s parameter", gradient[l], formula.levels().get(l)));
       }
-      if (theta[l] <= BOUNDARY) {
-        warnings.add("boundary (singular) fit: the variance of " + formula.levels().get(l).name()
-            + " is estimated as " + (theta[l] == 0 ? "0" : String.format("%.3g", sigma * sigma * theta[l] * theta[l]))
-            + " (see ?isSingular in lme4)");
+      if (boundary[l]) {
+        double variance = sigma * sigma * theta[l] * theta[l];
+        warnings.add(String.format(Locale.ROOT,
+            "boundary (singular) fit: the variance of %s is estimated as %s (SD %.3g%% of the residual SD);"
+                + " setting it to 0 changes the %s by %.2g",
+            formula.levels().get(l).name(), variance == 0 ? "0" : String.format(Locale.ROOT, "%.3g", variance),
+            100 * theta[l], options.method() == Method.REML ? "REML criterion" : "deviance", rise));
       }
     }
 
@@ -88,7 +103,7 @@ final class Fitter {
     double optimiseSeconds = (System.nanoTime() - started) / 1e9;
     return new LmmFit(
         formula, options, split, terms, at.beta, theta, sigma, at.profiled(), lik.nObs, moments.dropped(split), groups,
-        converged, evaluations[0], warnings, satt, blups, new Timing(aggregateSeconds, optimiseSeconds));
+        converged, evaluations[0], warnings, boundary, satt, blups, new Timing(aggregateSeconds, optimiseSeconds));
   }
 
   /** The optimiser's answer; when it ran out of evaluations, θ is its last point and converged is false. */

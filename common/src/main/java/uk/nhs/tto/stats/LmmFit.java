@@ -36,6 +36,7 @@ public final class LmmFit {
   private final boolean converged;
   private final int iterations;
   private final List<String> warnings;
+  private final boolean[] atBoundary;
   private final Satterthwaite satterthwaite;
   private final Map<String, List<Blup>> blups;
   private final Timing timing;
@@ -44,7 +45,7 @@ public final class LmmFit {
   LmmFit(
       Formula formula, FitOptions options, String split, List<String> terms, double[] beta, double[] theta,
       double sigma, double criterion, long nObs, long nDropped, Map<String, Long> groups, boolean converged,
-      int iterations, List<String> warnings, Satterthwaite satterthwaite, Map<String, List<Blup>> blups,
+      int iterations, List<String> warnings, boolean[] boundary, Satterthwaite satterthwaite, Map<String, List<Blup>> blups,
       Timing timing) {
     this.formula = formula;
     this.options = options;
@@ -60,6 +61,7 @@ public final class LmmFit {
     this.converged = converged;
     this.iterations = iterations;
     this.warnings = List.copyOf(warnings);
+    this.atBoundary = boundary.clone();
     this.satterthwaite = satterthwaite;
     this.blups = blups;
     this.timing = timing;
@@ -170,14 +172,23 @@ public final class LmmFit {
     return warnings;
   }
 
-  /** Whether any variance is estimated at (or within lme4's 1e-4 of) zero: a singular fit. */
+  /**
+   * Whether any variance is at the boundary: θ within lme4's 1e-4 of zero (a singular fit), or so close to zero
+   * that setting it to 0 changes the criterion by less than 0.01 (the estimate is under a tenth of its SE).
+   */
   public boolean boundary() {
-    for (double t : theta) {
-      if (t <= Fitter.BOUNDARY) {
-        return true;
+    return !boundaryGroups().isEmpty();
+  }
+
+  /** The grouping levels whose variance is at the boundary (see {@link #boundary()}). */
+  public List<String> boundaryGroups() {
+    List<String> out = new ArrayList<>();
+    for (int l = 0; l < atBoundary.length; l++) {
+      if (atBoundary[l]) {
+        out.add(formula.levels().get(l).name());
       }
     }
-    return false;
+    return out;
   }
 
   /** The relative SDs θ (random SD / residual SD), lowest level first: lme4's {@code getME(fit, "theta")}. */
@@ -210,7 +221,7 @@ public final class LmmFit {
   /** The same fit with a timing that includes work done outside the fitter (e.g. a shared aggregation). */
   LmmFit withTiming(Timing t) {
     return new LmmFit(formula, options, split, terms, beta, theta, sigma, criterion, nObs, nDropped, groups,
-        converged, iterations, warnings, satterthwaite, blups, t);
+        converged, iterations, warnings, atBoundary, satterthwaite, blups, t);
   }
 
   /** Estimate, SE, Satterthwaite df, t, p and t-based 95% CI of Lᵀβ (L in {@link #termNames()} order). */
@@ -312,6 +323,7 @@ public final class LmmFit {
     m.put("n_dropped", nDropped);
     m.put("iterations", iterations);
     m.put("boundary", boundary());
+    m.put("boundary_groups", boundaryGroups());
     m.put("warnings", warnings);
     m.put("vcov", vcov());
     m.put("timing", Map.of("aggregate_seconds", timing.aggregateSeconds(), "optimise_seconds",
