@@ -91,7 +91,7 @@ public final class SubgroupData {
       out.add(col(c));
     }
     config.covariates().forEach(c -> out.add(col(c)));
-    for (Dimension d : withAll(sub.dimensions())) {
+    for (Dimension d : withAllAndService(sub.dimensions())) {
       Column level = level(d, sub);
       out.add((d == Dimension.INTENSITY ? level : when(col("_in_analysis"), level)).as(levelColumn(d)));
     }
@@ -188,10 +188,7 @@ public final class SubgroupData {
    * level of {@code dims}, every service and each national model: one aggregation, keyed by split value.
    */
   public static Described describe(Dataset<Row> prepared, List<Dimension> dims) {
-    List<Dimension> all = new ArrayList<>(withAll(dims));
-    if (!all.contains(Dimension.SERVICE)) {
-      all.add(Dimension.SERVICE);
-    }
+    List<Dimension> all = withAllAndService(dims);
     Column change = col("last_score").minus(col("first_score"));
     List<Row> rows = stacked(prepared, all)
         .groupBy(col(SPLIT), col("cohort"), col("domain"))
@@ -234,6 +231,15 @@ public final class SubgroupData {
     config.covariates().forEach(c -> out.add(col(c)));
     config.randomLevels().forEach(l -> out.add(col(l)));
     return stacked.withColumn("_time", explode(array(lit(0), lit(1)))).select(out.toArray(new Column[0]));
+  }
+
+  /** Service variation needs every service's description whether or not service is a subgroup dimension. */
+  private static List<Dimension> withAllAndService(List<Dimension> dims) {
+    List<Dimension> out = withAll(dims);
+    if (!out.contains(Dimension.SERVICE)) {
+      out.add(Dimension.SERVICE);
+    }
+    return out;
   }
 
   private static List<Dimension> withAll(List<Dimension> dims) {

@@ -127,7 +127,11 @@ public final class ChangeScoreModel {
    */
   public static double[] varianceTest(LmmFit full, LmmFit reduced) {
     double statistic = Math.max(0, reduced.criterion() - full.criterion());
-    double p = statistic <= 0 ? 1 : 0.5 * (1 - new ChiSquaredDistribution(null, 1).cumulativeProbability(statistic));
-    return new double[] {statistic, p};
+    return new double[] {statistic, mixtureP(statistic)};
+  }
+
+  /** P(X ≥ statistic) for X from ½χ²₀ + ½χ²₁. */
+  static double mixtureP(double statistic) {
+    return statistic <= 0 ? 1 : 0.5 * (1 - new ChiSquaredDistribution(null, 1).cumulativeProbability(statistic));
   }
 }

@@ -85,14 +85,10 @@ public final class ServiceVariation {
         shrunkenNote = "change-score model not fitted: " + (f == null ? "no courses" : f.error());
       }
       tests.add(test(domain, measure, f, r, services.size()));
-      Map<String, Blup> levels = new LinkedHashMap<>();
-      String levelNote = null;
       LmmFit national = nationalFits.get(measure);
-      if (national != null && national.formula().levels().stream().anyMatch(l -> l.name().equals(SERVICE_LEVEL))) {
-        national.blups(SERVICE_LEVEL).forEach(b -> levels.put(b.group(), b));
-      } else {
-        levelNote = national == null ? "national model not fitted" : "the national model has no service level";
-      }
+      Map<String, Blup> levels = national == null ? Map.of() : levelEffects(national);
+      String levelNote = national == null ? "national model not fitted"
+          : levels.isEmpty() ? "the national model has no service level" : null;
       for (Map.Entry<String, LevelCohorts> s : services.entrySet()) {
         String service = s.getKey();
         SubgroupModels.Outcome own = serviceFits.get(new SplitKey(measure, Dimension.SERVICE, service).encode());
@@ -116,6 +112,18 @@ public final class ServiceVariation {
       }
     }
     return new Result(effects, tests);
+  }
+
+  /**
+   * Each service's random intercept in a national model with a {@value #SERVICE_LEVEL} grouping level: its BLUP
+   * and conditional SD (lme4's {@code ranef(condVar = TRUE)}), by service; empty when the model has no such level.
+   */
+  public static Map<String, Blup> levelEffects(LmmFit national) {
+    Map<String, Blup> out = new LinkedHashMap<>();
+    if (national.formula().levels().stream().anyMatch(l -> l.name().equals(SERVICE_LEVEL))) {
+      national.blups(SERVICE_LEVEL).forEach(b -> out.put(b.group(), b));
+    }
+    return out;
   }
 
   private static ServiceSums sums(LevelCohorts c) {
