@@ -11,6 +11,10 @@ public final class Domains {
   /** SPEC §2's domains in the seed study's order; catalogue additions follow, alphabetically. */
   public static final List<String> ORDER = List.of("depression", "anxiety", "social_functioning", "phobia");
 
+  /** The measure of each of SPEC §2's domains in the default catalogue. */
+  public static final Map<String, String> MEASURES =
+      Map.of("depression", "PHQ9", "anxiety", "GAD7", "social_functioning", "WSAS", "phobia", "PHOBIA");
+
   private static final Map<String, String> MEASURE_LABELS =
       Map.of("PHQ9", "PHQ-9", "GAD7", "GAD-7", "WSAS", "WSAS", "PHOBIA", "IAPT phobia scales");
 

@@ -1,6 +1,7 @@
 package uk.nhs.tto.lake;
 
 import io.delta.tables.DeltaTable;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -76,9 +77,26 @@ public final class Lake {
     data.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true").save(path(name));
   }
 
+  /**
+   * Replaces the rows matching {@code predicate} (SQL, e.g. {@code stage = 'derive'}) with {@code data} in one
+   * atomic Delta commit, leaving other rows untouched; creates the table if needed. Every row of {@code data}
+   * must match the predicate.
+   */
+  public void replaceWhere(String name, String predicate, Dataset<Row> data) {
+    data.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate).save(path(name));
+  }
+
   /** Appends rows in one atomic Delta commit, creating the table if needed. */
   public void append(String name, Dataset<Row> data) {
     data.write().format("delta").mode(SaveMode.Append).save(path(name));
+  }
+
+  /**
+   * Appends rows in one atomic Delta commit with Delta write options, e.g. {@code mergeSchema}, or
+   * {@code txnAppId}/{@code txnVersion}, which make a repeated append of the same batch a no-op.
+   */
+  public void append(String name, Dataset<Row> data, Map<String, String> options) {
+    data.write().format("delta").mode(SaveMode.Append).options(options).save(path(name));
   }
 
   public DeltaTable delta(String name) {

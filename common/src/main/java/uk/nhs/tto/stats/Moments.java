@@ -149,7 +149,11 @@ public final class Moments implements Serializable {
     }
   }
 
-  /** The sum of two states of the same design: as if both inputs had been aggregated together. */
+  /**
+   * The sum of two states of the same design: as if both inputs had been aggregated together, provided each
+   * lowest-level group (e.g. a client) lies wholly in one input — a group's rows must meet before its Σz is
+   * squared, which the Spark aggregation guarantees by grouping on the group's key.
+   */
   public Moments merge(Moments other) {
     if (!other.design.columnNames().equals(design.columnNames())
         || !other.design.formula().text().equals(design.formula().text())) {

@@ -1,0 +1,490 @@
+package uk.nhs.tto.conform;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.UnaryOperator;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import uk.nhs.tto.catalog.MeasureCatalog;
+import uk.nhs.tto.errors.TtoException;
+import uk.nhs.tto.ingest.IdsTable;
+import uk.nhs.tto.lake.Lake;
+
+/**
+ * Bronze to silver (SPEC §1): types each IDS table, keeps the winning row of each key, checks the winner's row
+ * rules in order, writes the accepted rows to silver, the broken ones to their quarantine table (stage
+ * {@code derive}, replacing that stage's previous rows) and accounts for every bronze row.
+ *
+ * <p>Tables are conformed parent first (referrals, then contacts, then what hangs off them) so that a row whose
+ * referral or care contact was quarantined is found to be an orphan by joining the parent's silver table. Each
+ * table's bronze is scanned once: its classified rows are persisted while silver, quarantine and the counts are
+ * taken from them.
+ */
+public final class Conform {
+
+  static final String ACCEPTED = "ACCEPTED";
+  static final String SUPERSEDED = "SUPERSEDED";
+
+  /** Lineage columns carried into quarantine rows (lake contract). */
+  private static final List<String> LINEAGE =
+      List.of("_source_file", "_source_sha256", "_line", "_ingested_at", "_service_id", "_month_id");
+
+  /** Columns ingest adds to bronze; everything else in a bronze row is a delivered value. */
+  private static final Set<String> BRONZE_LINEAGE =
+      Set.of("_source_file", "_source_sha256", "_line", "_ingested_at", "_service_id", "_month_id", "_batch_id");
+
+  /** Columns every silver table starts with. */
+  private static final List<String> SUBMISSION = List.of("service_id", "month_id", "submission_id");
+
+  private static final Column REFERRAL_ORPHAN =
+      lit("PathwayID matches no accepted referral (it is missing from IDS101Referral, or that referral was"
+          + " quarantined)");
+
+  private static final Column CONTACT_ORPHAN =
+      concat(
+          lit("Unique_CareContactID '"), col("contact_id"),
+          lit("' is not an accepted care contact of this PathwayID (missing from IDS201CareContact, quarantined,"
+              + " of another referral, or its referral was quarantined)"));
+
+  private final Lake lake;
+  private final MeasureCatalog catalogue;
+  private final List<String> warnings = new ArrayList<>();
+  private final Map<IdsTable, Reconciliation> reconciliations = new EnumMap<>(IdsTable.class);
+
+  private Conform(Lake lake, MeasureCatalog catalogue) {
+    this.lake = lake;
+    this.catalogue = catalogue;
+  }
+
+  /** Conforms every bronze table of {@code lake} into silver.* and quarantine.* (stage derive). */
+  public static ConformResult run(Lake lake, MeasureCatalog catalogue) {
+    Conform c = new Conform(lake, catalogue);
+    c.requireSomeBronze();
+    c.persons();
+    c.referrals();
+    c.contacts();
+    c.activities();
+    c.complaints();
+    c.assessments();
+    return new ConformResult(c.reconciliations, c.warnings);
+  }
+
+  private void persons() {
+    Classified persons =
+        classify(
+            IdsTable.IDS001MPI,
+            List.of(
+                text("Person_ID", "person_id"), integer("Age", "age"), text("Gender", "gender"),
+                text("EthnicCategory", "ethnic_category"), integer("IMD_Decile", "imd_decile")),
+            UnaryOperator.identity(),
+            List.of(
+                RowCheck.required(
+                    nullOf("Person_ID", "person_id", "Age", "age", "Gender", "gender", "EthnicCategory",
+                        "ethnic_category"))),
+            List.of("person_id", "age", "gender", "ethnic_category", "imd_decile"));
+    writeSilver(persons);
+    finish(persons);
+  }
+
+  private void referrals() {
+    Map<String, Column> required =
+        nullOf("PathwayID", "pathway_id", "Person_ID", "person_id", "ReferralRequestReceivedDate", "referral_date");
+    required.put("EndCode", col("end_code").isNull().and(col("discharge_date").isNotNull()));
+    Classified referrals =
+        classify(
+            IdsTable.IDS101Referral,
+            List.of(
+                text("PathwayID", "pathway_id"), text("Person_ID", "person_id"),
+                date("ReferralRequestReceivedDate", "referral_date"), date("ServDischDate", "discharge_date"),
+                text("EndCode", "end_code")),
+            UnaryOperator.identity(),
+            List.of(
+                RowCheck.required(required),
+                RowCheck.datesWithinMonth(
+                    ordered("ReferralRequestReceivedDate", col("referral_date"), "ServDischDate",
+                        col("discharge_date"))),
+                RowCheck.dischargeNotBeforeReferral(col("referral_date"), col("discharge_date"))),
+            List.of("pathway_id", "person_id", "referral_date", "discharge_date", "end_code"));
+    writeSilver(referrals);
+    finish(referrals);
+  }
+
+  private void contacts() {
+    Classified contacts =
+        classify(
+            IdsTable.IDS201CareContact,
+            List.of(
+                text("Unique_CareContactID", "contact_id"), text("PathwayID", "pathway_id"),
+                date("CareContDate", "contact_date"), text("CareContTime", "contact_time"),
+                ContactCodes.normalAppType(col("AppType")).as("app_type"),
+                ContactCodes.normalAttendCode(col("AttendOrDNACode")).as("attend_code"),
+                text("CareProfLocalId", "care_prof_id")),
+            this::withReferral,
+            List.of(
+                RowCheck.required(
+                    nullOf("Unique_CareContactID", "contact_id", "PathwayID", "pathway_id", "CareContDate",
+                        "contact_date", "AppType", "app_type", "AttendOrDNACode", "attend_code", "CareProfLocalId",
+                        "care_prof_id")),
+                RowCheck.datesWithinMonth(ordered("CareContDate", col("contact_date"))),
+                RowCheck.hasParent(col("_referral_found"), REFERRAL_ORPHAN)),
+            List.of("contact_id", "pathway_id", "contact_date", "contact_time", "app_type", "attend_code",
+                "care_prof_id"));
+    writeSilver(contacts);
+    finish(contacts);
+  }
+
+  private void activities() {
+    Classified activities =
+        classify(
+            IdsTable.IDS202CareActivity,
+            List.of(
+                text("Unique_CareActivityID", "activity_id"), text("Unique_CareContactID", "contact_id"),
+                text("PathwayID", "pathway_id"), text("CodeProcAndProcStatus", "therapy_code")),
+            this::withContact,
+            List.of(
+                RowCheck.required(
+                    nullOf("Unique_CareActivityID", "activity_id", "Unique_CareContactID", "contact_id", "PathwayID",
+                        "pathway_id", "CodeProcAndProcStatus", "therapy_code")),
+                RowCheck.hasParent(col("_contact_found"), CONTACT_ORPHAN)),
+            List.of("activity_id", "contact_id", "pathway_id", "therapy_code"));
+    writeSilver(activities);
+    finish(activities);
+  }
+
+  private void complaints() {
+    Classified complaints =
+        classify(
+            IdsTable.IDS603PresentingComplaints,
+            List.of(
+                text("PathwayID", "pathway_id"), text("PresComp", "complaint_code"),
+                date("PresCompDate", "complaint_date")),
+            this::withReferral,
+            List.of(
+                RowCheck.required(
+                    nullOf("PathwayID", "pathway_id", "PresComp", "complaint_code", "PresCompDate", "complaint_date")),
+                RowCheck.datesWithinMonth(ordered("PresCompDate", col("complaint_date"))),
+                RowCheck.hasParent(col("_referral_found"), REFERRAL_ORPHAN)),
+            List.of("pathway_id", "complaint_code", "complaint_date"));
+    writeSilver(complaints);
+    finish(complaints);
+  }
+
+  /** Both scored-assessment tables feed one silver table, so both stay persisted until it is written. */
+  private void assessments() {
+    List<String> silver =
+        List.of("source", "record_id", "pathway_id", "contact_id", "code", "measure", "domain", "score",
+            "occasion_date", "occasion_time", "app_type", "attend_code");
+    Classified referralScores =
+        classify(
+            IdsTable.IDS606CodedScoreAssessmentRefer,
+            scoreColumns("IDS606", "UniqueID_IDS606", lit(null).cast(DataTypes.StringType),
+                date("AssToolCompDate", "occasion_date")),
+            d ->
+                withCatalogue(withReferral(d))
+                    .withColumn("occasion_time", lit(null).cast(DataTypes.StringType))
+                    .withColumn("app_type", lit(null).cast(DataTypes.StringType))
+                    .withColumn("attend_code", lit(null).cast(DataTypes.StringType)),
+            List.of(
+                RowCheck.required(
+                    nullOf("UniqueID_IDS606", "record_id", "PathwayID", "pathway_id", "CodedAssToolType", "code",
+                        "PersScore", "score_text", "AssToolCompDate", "occasion_date")),
+                RowCheck.datesWithinMonth(ordered("AssToolCompDate", col("occasion_date"))),
+                RowCheck.knownMeasure(col("code"), col("measure")),
+                scoreIsNumber(),
+                scoreInRange(),
+                RowCheck.hasParent(col("_referral_found"), REFERRAL_ORPHAN)),
+            silver);
+    Classified contactScores =
+        classify(
+            IdsTable.IDS607CodedScoreAssessmentAct,
+            scoreColumns("IDS607", "UniqueID_IDS607", col("Unique_CareContactID"), null),
+            // The occasion of an IDS607 score is its care contact: date, time and whether it counts come from it.
+            d ->
+                withCatalogue(withContact(d))
+                    .withColumn("occasion_date", col("_c_date"))
+                    .withColumn("occasion_time", col("_c_time"))
+                    .withColumn("app_type", col("_c_app"))
+                    .withColumn("attend_code", col("_c_attend")),
+            List.of(
+                RowCheck.required(
+                    nullOf("UniqueID_IDS607", "record_id", "PathwayID", "pathway_id", "Unique_CareContactID",
+                        "contact_id", "CodedAssToolType", "code", "PersScore", "score_text")),
+                RowCheck.knownMeasure(col("code"), col("measure")),
+                scoreIsNumber(),
+                scoreInRange(),
+                RowCheck.hasParent(col("_contact_found"), CONTACT_ORPHAN)),
+            silver);
+    writeSilver(referralScores, contactScores);
+    finish(referralScores);
+    finish(contactScores);
+  }
+
+  private static List<Column> scoreColumns(String source, String recordId, Column contactId, Column occasionDate) {
+    List<Column> cols = new ArrayList<>();
+    cols.add(lit(source).as("source"));
+    cols.add(text(recordId, "record_id"));
+    cols.add(text("PathwayID", "pathway_id"));
+    cols.add(contactId.as("contact_id"));
+    cols.add(text("CodedAssToolType", "code"));
+    cols.add(text("PersScore", "score_text"));
+    cols.add(wholeNumber(col("PersScore")).as("score_value"));
+    cols.add(wholeNumber(col("PersScore")).cast(DataTypes.IntegerType).as("score"));
+    if (occasionDate != null) {
+      cols.add(occasionDate);
+    }
+    return cols;
+  }
+
+  /** The score as a whole number, or null when it is not one ({@code 7} and {@code 7.0} are 7; {@code 7.5} is not). */
+  static Column wholeNumber(Column raw) {
+    return when(raw.rlike("^[+-]?[0-9]{1,18}(\\.0*)?$"), raw.cast(DataTypes.createDecimalType(20, 1)))
+        .cast(DataTypes.LongType);
+  }
+
+  private static RowCheck scoreIsNumber() {
+    return RowCheck.scoreIsNumber(col("score_text"), col("score_value"), col("code"));
+  }
+
+  private static RowCheck scoreInRange() {
+    return RowCheck.scoreInRange(
+        col("score_value"), col("score_text"), col("code"), col("measure"), col("score_min"), col("score_max"));
+  }
+
+  // ---- parents and catalogue -------------------------------------------------------------------------------
+
+  private Dataset<Row> withReferral(Dataset<Row> rows) {
+    Dataset<Row> referrals =
+        lake.read(SilverTables.REFERRALS)
+            .select(col("pathway_id").as("_ref_pathway"), lit(true).as("_referral_found"));
+    return rows.join(referrals, rows.col("pathway_id").equalTo(referrals.col("_ref_pathway")), "left");
+  }
+
+  private Dataset<Row> withContact(Dataset<Row> rows) {
+    Dataset<Row> contacts =
+        lake.read(SilverTables.CONTACTS)
+            .select(
+                col("contact_id").as("_c_id"), col("pathway_id").as("_c_pathway"), col("contact_date").as("_c_date"),
+                col("contact_time").as("_c_time"), col("app_type").as("_c_app"), col("attend_code").as("_c_attend"),
+                lit(true).as("_contact_found"));
+    return rows.join(
+        contacts,
+        rows.col("contact_id").equalTo(contacts.col("_c_id")).and(rows.col("pathway_id").equalTo(contacts.col("_c_pathway"))),
+        "left");
+  }
+
+  private Dataset<Row> withCatalogue(Dataset<Row> rows) {
+    Dataset<Row> codes =
+        catalogue.codes(lake.spark())
+            .select(col("code").as("_cat_code"), col("measure"), col("domain"), col("score_min"), col("score_max"));
+    return rows.join(broadcast(codes), rows.col("code").equalTo(codes.col("_cat_code")), "left");
+  }
+
+  // ---- classification ---------------------------------------------------------------------------------------
+
+  /** One IDS table's bronze rows, each with its status (ACCEPTED, SUPERSEDED or a rule id); persisted. */
+  private record Classified(IdsTable table, Dataset<Row> rows, List<String> silverColumns) {
+
+    Dataset<Row> accepted() {
+      return rows.filter(col("_status").equalTo(ACCEPTED))
+          .select(silverColumns.stream().map(c -> col(c)).toArray(Column[]::new));
+    }
+
+    Dataset<Row> quarantined() {
+      return rows.filter(not(col("_status").isin(ACCEPTED, SUPERSEDED)))
+          .select(
+              col("_source_file"), col("_source_sha256"), col("_line"), col("_ingested_at"), col("_service_id"),
+              col("_month_id"), lit(Quarantine.STAGE).as("stage"), col("_status").as("rule"),
+              col("_message").as("message"), col("_record").as("record"));
+    }
+  }
+
+  /**
+   * Types {@code table}'s bronze rows ({@code typed}), marks the winner of each key, adds parent/catalogue
+   * columns ({@code parents}), and gives every row its status: SUPERSEDED for a loser, else the first broken
+   * check, else ACCEPTED. Quarantined rows keep their delivered values as a JSON record.
+   */
+  private Classified classify(
+      IdsTable table,
+      List<Column> typed,
+      UnaryOperator<Dataset<Row>> parents,
+      List<RowCheck> checks,
+      List<String> ownSilverColumns) {
+    Dataset<Row> bronze = bronze(table);
+    List<Column> staged = new ArrayList<>();
+    LINEAGE.forEach(c -> staged.add(col(c)));
+    staged.add(struct(deliveredColumns(bronze)).as("_bronze"));
+    staged.add(Dedup.isWinner(table).as("_winner"));
+    staged.add(text("OrgID_Provider", "service_id"));
+    staged.add(integer("Unique_MonthID", "month_id"));
+    staged.add(col("UniqueSubmissionID").cast(DataTypes.LongType).as("submission_id"));
+    staged.addAll(typed);
+
+    Column status =
+        when(col("_winner"), RowCheck.firstBroken(checks, lit(ACCEPTED))).otherwise(lit(SUPERSEDED));
+    Dataset<Row> classified =
+        parents
+            .apply(bronze.select(staged.toArray(Column[]::new)))
+            .withColumn("_status", status)
+            .withColumn("_message", when(col("_winner"), RowCheck.firstMessage(checks)))
+            .withColumn(
+                "_record",
+                when(not(col("_status").isin(ACCEPTED, SUPERSEDED)),
+                    to_json(col("_bronze"), Map.of("ignoreNullFields", "false"))));
+
+    List<String> silverColumns = new ArrayList<>(SUBMISSION);
+    silverColumns.addAll(ownSilverColumns);
+    silverColumns.add("_source_file");
+    silverColumns.add("_line");
+    List<Column> kept = new ArrayList<>();
+    LINEAGE.forEach(c -> kept.add(col(c)));
+    List.of("_status", "_message", "_record").forEach(c -> kept.add(col(c)));
+    silverColumns.stream().filter(c -> !LINEAGE.contains(c)).forEach(c -> kept.add(col(c)));
+    Dataset<Row> rows = classified.select(kept.toArray(Column[]::new)).persist(StorageLevel.MEMORY_AND_DISK());
+    return new Classified(table, rows, silverColumns);
+  }
+
+  /** Counts the table's outcomes, replaces its derive-stage quarantine rows and releases the persisted rows. */
+  private void finish(Classified c) {
+    Map<String, Long> byStatus = new HashMap<>();
+    for (Row r : c.rows().groupBy("_status").count().collectAsList()) {
+      byStatus.put(r.getString(0), r.getLong(1));
+    }
+    long accepted = byStatus.getOrDefault(ACCEPTED, 0L);
+    long superseded = byStatus.getOrDefault(SUPERSEDED, 0L);
+    Map<String, Long> quarantined = new LinkedHashMap<>(byStatus);
+    quarantined.remove(ACCEPTED);
+    quarantined.remove(SUPERSEDED);
+
+    String quarantineTable = Quarantine.tableOf(c.table());
+    if (!quarantined.isEmpty() || lake.exists(quarantineTable)) {
+      lake.replaceWhere(quarantineTable, "stage = '" + Quarantine.STAGE + "'", c.quarantined());
+    }
+    String bronzeTable = bronzeName(c.table());
+    long bronzeRows = lake.exists(bronzeTable) ? lake.read(bronzeTable).count() : 0L;
+    reconciliations.put(
+        c.table(), new Reconciliation(c.table().tableName(), bronzeRows, accepted, superseded, quarantined));
+    c.rows().unpersist();
+  }
+
+  /** Replaces the silver table fed by {@code parts} (one IDS table, or both scored-assessment tables). */
+  private void writeSilver(Classified... parts) {
+    Dataset<Row> accepted = parts[0].accepted();
+    for (int i = 1; i < parts.length; i++) {
+      accepted = accepted.unionByName(parts[i].accepted());
+    }
+    lake.overwrite(SilverTables.of(parts[0].table()), accepted);
+  }
+
+  // ---- bronze -----------------------------------------------------------------------------------------------
+
+  private void requireSomeBronze() {
+    boolean any = Arrays.stream(IdsTable.values()).anyMatch(t -> lake.exists(bronzeName(t)));
+    if (!any) {
+      throw TtoException.of(
+          "The lakehouse at " + lake.root() + " has no bronze tables",
+          "derive reads bronze.* and ingest has not written any there",
+          "run scripts/tto ingest --extracts DIR first, or point --lake at the lakehouse ingest wrote");
+    }
+  }
+
+  /** The table's bronze rows; an absent table (no such file delivered yet) reads as empty, with a warning. */
+  private Dataset<Row> bronze(IdsTable table) {
+    String name = bronzeName(table);
+    if (!lake.exists(name)) {
+      warnings.add(name + " does not exist (no " + table.fileStem() + " file has been ingested); derive treats it"
+          + " as empty");
+      return lake.spark().createDataFrame(List.of(), emptyBronzeSchema(table));
+    }
+    Dataset<Row> rows = lake.read(name);
+    Set<String> missing = new TreeSet<>(table.required().keySet());
+    missing.addAll(LINEAGE);
+    missing.removeAll(Arrays.asList(rows.columns()));
+    if (!missing.isEmpty()) {
+      throw TtoException.of(
+          name + " lacks column(s) " + String.join(", ", missing),
+          "derive needs every required column of " + table.fileStem() + " (SPEC §1) and the lineage columns of the"
+              + " lake contract",
+          "re-ingest with an ingest that writes the lake contract, or check --lake");
+    }
+    return rows.withColumn("_line", col("_line").cast(DataTypes.LongType))
+        .withColumn("_month_id", col("_month_id").cast(DataTypes.IntegerType));
+  }
+
+  private static StructType emptyBronzeSchema(IdsTable table) {
+    StructType schema = new StructType();
+    for (String c : table.required().keySet()) {
+      schema = schema.add(c, DataTypes.StringType);
+    }
+    return schema
+        .add("_source_file", DataTypes.StringType)
+        .add("_source_sha256", DataTypes.StringType)
+        .add("_line", DataTypes.LongType)
+        .add("_ingested_at", DataTypes.TimestampType)
+        .add("_service_id", DataTypes.StringType)
+        .add("_month_id", DataTypes.IntegerType)
+        .add("_batch_id", DataTypes.StringType);
+  }
+
+  private static Column[] deliveredColumns(Dataset<Row> bronze) {
+    return Arrays.stream(bronze.columns())
+        .filter(c -> !BRONZE_LINEAGE.contains(c))
+        .map(c -> col("`" + c.replace("`", "``") + "`"))
+        .toArray(Column[]::new);
+  }
+
+  private static String bronzeName(IdsTable table) {
+    return "bronze." + table.tableName();
+  }
+
+  // ---- typing helpers ---------------------------------------------------------------------------------------
+
+  private static Column text(String ids, String as) {
+    return col(ids).as(as);
+  }
+
+  private static Column integer(String ids, String as) {
+    return col(ids).cast(DataTypes.IntegerType).as(as);
+  }
+
+  private static Column date(String ids, String as) {
+    return to_date(col(ids), "yyyy-MM-dd").as(as);
+  }
+
+  /** IDS column name → "its typed value is null", from pairs (IDS name, typed name), in order. */
+  private static Map<String, Column> nullOf(String... idsAndTyped) {
+    Map<String, Column> m = new LinkedHashMap<>();
+    for (int i = 0; i < idsAndTyped.length; i += 2) {
+      m.put(idsAndTyped[i], col(idsAndTyped[i + 1]).isNull());
+    }
+    return m;
+  }
+
+  private static Map<String, Column> ordered(Object... nameAndColumn) {
+    Map<String, Column> m = new LinkedHashMap<>();
+    for (int i = 0; i < nameAndColumn.length; i += 2) {
+      m.put((String) nameAndColumn[i], (Column) nameAndColumn[i + 1]);
+    }
+    return m;
+  }
+}

@@ -1,0 +1,88 @@
+package uk.nhs.tto.derive;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import uk.nhs.tto.catalog.MeasureCatalog;
+import uk.nhs.tto.catalog.TherapyCodes;
+import uk.nhs.tto.cohorts.CohortDefinition;
+import uk.nhs.tto.cohorts.CohortFile;
+import uk.nhs.tto.config.Keys;
+import uk.nhs.tto.config.Settings;
+import uk.nhs.tto.conform.Conform;
+import uk.nhs.tto.conform.ConformResult;
+import uk.nhs.tto.conform.SilverTables;
+import uk.nhs.tto.courses.Courses;
+import uk.nhs.tto.lake.Lake;
+import uk.nhs.tto.metrics.KeyMetrics;
+import uk.nhs.tto.metrics.NationalMetrics;
+import uk.nhs.tto.metrics.Thresholds;
+import uk.nhs.tto.pairs.ScorePairs;
+
+/**
+ * The derive step: bronze.* → silver.* (+ quarantine stage derive) → gold.score_pairs, gold.courses,
+ * gold.key_metrics. Every table is replaced whole in one atomic commit, and nothing in a row depends on when
+ * derive ran, so re-running on the same bronze leaves every table's content unchanged. Each gold table is read
+ * back from the lake before the next is built from it, which keeps each plan short and bronze scanned once.
+ */
+public final class Derive {
+
+  public static final String SCORE_PAIRS = "gold.score_pairs";
+  public static final String COURSES = "gold.courses";
+  public static final String KEY_METRICS = "gold.key_metrics";
+
+  /** Every table derive replaces, in the order it writes them (quarantine tables aside). */
+  public static final List<String> TABLES;
+
+  static {
+    List<String> t = new ArrayList<>(SilverTables.NAMES);
+    t.addAll(List.of(SCORE_PAIRS, COURSES, KEY_METRICS));
+    TABLES = List.copyOf(t);
+  }
+
+  private Derive() {}
+
+  /**
+   * Runs derive on {@code lake}. Configuration: the measure catalogue ({@link Keys#MEASURES}) and therapy codes
+   * ({@link Keys#THERAPY_CODES}) must exist; a missing cohort file ({@link Keys#COHORTS}) means no cohorts, with
+   * a warning. Paths are relative to the working directory.
+   */
+  public static DeriveResult run(Lake lake, Settings settings) {
+    MeasureCatalog catalogue = MeasureCatalog.load(Path.of(settings.string(Keys.MEASURES)));
+    TherapyCodes therapyCodes = TherapyCodes.load(Path.of(settings.string(Keys.THERAPY_CODES)));
+    // Checked before anything is written: a broken configuration must not leave half-derived tables.
+    Thresholds thresholds = Thresholds.from(catalogue);
+    List<String> warnings = new ArrayList<>();
+    List<CohortDefinition> cohorts = cohorts(settings, warnings);
+
+    ConformResult conform = Conform.run(lake, catalogue);
+    warnings.addAll(conform.warnings());
+
+    SilverTables silver = SilverTables.read(lake);
+    lake.overwrite(SCORE_PAIRS, ScorePairs.derive(silver.assessments(), silver.referrals(), catalogue));
+    lake.overwrite(COURSES, Courses.derive(silver, lake.read(SCORE_PAIRS), therapyCodes, cohorts, thresholds));
+    lake.overwrite(KEY_METRICS, KeyMetrics.compute(lake.read(COURSES)));
+
+    // Silver rows are the accepted rows conform already counted; only gold needs counting.
+    Map<String, Long> rows = new LinkedHashMap<>(conform.silverRows());
+    for (String table : List.of(SCORE_PAIRS, COURSES, KEY_METRICS)) {
+      rows.put(table, lake.read(table).count());
+    }
+    return new DeriveResult(
+        rows, conform.reconciliations(), NationalMetrics.from(lake.read(KEY_METRICS)), cohorts.size(), warnings);
+  }
+
+  private static List<CohortDefinition> cohorts(Settings settings, List<String> warnings) {
+    String file = settings.stringOr(Keys.COHORTS, "");
+    if (file.isEmpty() || !Files.exists(Path.of(file))) {
+      warnings.add(
+          "no cohort file" + (file.isEmpty() ? "" : " at " + file) + ": no course is given a cohort (SPEC §5);"
+              + " create it (OrgID_Provider,ChangeDate,WindowMonths,WashoutDays) or pass --cohorts FILE");
+      return List.of();
+    }
+    return CohortFile.load(Path.of(file));
+  }
+}
