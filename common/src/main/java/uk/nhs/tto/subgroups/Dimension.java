@@ -39,6 +39,16 @@ public enum Dimension {
     return label;
   }
 
+  /** The dimension stored as {@code id} (including {@link #ALL}), e.g. in {@code results.subgroups}. */
+  public static Dimension fromId(String id) {
+    for (Dimension d : values()) {
+      if (d.id.equals(id)) {
+        return d;
+      }
+    }
+    throw new IllegalArgumentException("Unknown subgroup dimension id: " + id);
+  }
+
   /** The dimension configured as {@code id}, or an error listing the names. */
   public static Dimension of(String id) {
     String wanted = id.trim().toLowerCase(Locale.ROOT);

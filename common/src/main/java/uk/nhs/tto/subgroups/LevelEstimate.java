@@ -30,4 +30,9 @@ public record LevelEstimate(
   public SplitKey key() {
     return new SplitKey(measure, dimension, level);
   }
+
+  /** {@code FITTED} with an estimate, {@code NOT_ESTIMABLE} when the model ran without one, else {@code FAILED}. */
+  public String status() {
+    return did != null ? "FITTED" : nObs > 0 ? "NOT_ESTIMABLE" : "FAILED";
+  }
 }

@@ -23,12 +23,7 @@ public record SplitKey(String measure, Dimension dimension, String level) {
     if (parts.length != 3) {
       throw new IllegalArgumentException("Not a subgroup split key (measure|dimension|level), cannot be: " + split);
     }
-    for (Dimension d : Dimension.values()) {
-      if (d.id().equals(parts[1])) {
-        return new SplitKey(parts[0], d, parts[2]);
-      }
-    }
-    throw new IllegalArgumentException("Unknown dimension in split key: " + split);
+    return new SplitKey(parts[0], Dimension.fromId(parts[1]), parts[2]);
   }
 
   /** The same key as a Spark expression from a measure column, a dimension id column and a level column. */

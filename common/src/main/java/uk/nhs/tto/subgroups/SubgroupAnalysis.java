@@ -10,8 +10,12 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 import uk.nhs.tto.analysis.AnalysisConfig;
+import uk.nhs.tto.analysis.CohortAnalysis;
 import uk.nhs.tto.analysis.DidEstimate;
 import uk.nhs.tto.analysis.Domains;
+import uk.nhs.tto.analysis.PinnedInputs;
+import uk.nhs.tto.config.Settings;
+import uk.nhs.tto.lake.Lake;
 import uk.nhs.tto.stats.FitOptions;
 import uk.nhs.tto.stats.LmmFit;
 import uk.nhs.tto.stats.MixedModel;
@@ -19,6 +23,7 @@ import uk.nhs.tto.stats.Moments;
 import uk.nhs.tto.stats.formula.Formula;
 import uk.nhs.tto.variation.Funnels;
 import uk.nhs.tto.variation.ServiceVariation;
+import uk.nhs.tto.variation.ServiceVariationTable;
 
 /**
  * Subgroup analyses and service variation (issue 5): for each measure and each configured dimension, SPEC §5's
@@ -33,6 +38,19 @@ import uk.nhs.tto.variation.ServiceVariation;
  * the driver from moments, in parallel.
  */
 public final class SubgroupAnalysis {
+
+  /** Results in SPEC §2's domain order, then by measure, dimension (as configured) and level. */
+  static final Comparator<LevelEstimate> LEVEL_ORDER =
+      Comparator.comparingInt((LevelEstimate l) -> domainRank(l.domain()))
+          .thenComparing(LevelEstimate::measure)
+          .thenComparing(LevelEstimate::dimension)
+          .thenComparing(LevelEstimate::level, SubgroupAnalysis::compareLevels);
+
+  /** Tests in the order of {@link #LEVEL_ORDER}. */
+  static final Comparator<InteractionTest> TEST_ORDER =
+      Comparator.comparingInt((InteractionTest t) -> domainRank(t.domain()))
+          .thenComparing(InteractionTest::measure)
+          .thenComparing(InteractionTest::dimension);
 
   private SubgroupAnalysis() {}
 
@@ -100,6 +118,43 @@ public final class SubgroupAnalysis {
     }
   }
 
+  /**
+   * Runs the configured subgroup analyses ({@code tto.subgroups.*}) on the pinned gold tables and writes
+   * {@code results.subgroups} and {@code results.service_variation} under {@code runId}, one Delta commit each
+   * (replacing rows the run already had). Returns null, writing nothing, when {@code tto.subgroups.enabled} is
+   * false. The caller writes the run's {@code results.runs} row after this, so a listed run is complete.
+   */
+  public static SubgroupResult runInto(Lake lake, Settings settings, PinnedInputs inputs, String runId) {
+    SubgroupConfig sub = SubgroupConfig.from(settings);
+    if (!sub.enabled()) {
+      return null;
+    }
+    SubgroupResult result = analyse(inputs.read(PinnedInputs.COURSES), inputs.read(PinnedInputs.SCORE_PAIRS),
+        AnalysisConfig.from(settings), sub);
+    write(lake, runId, result);
+    return result;
+  }
+
+  /**
+   * The subgroup analyses as an extension of the cohort analysis' run ({@link CohortAnalysis#run(Lake, Settings,
+   * uk.nhs.tto.analysis.AsOf, String, CohortAnalysis.Extension)}): same pinned inputs, same run id, written before
+   * the run is recorded. {@code sink} receives the result (null when disabled), e.g. for the job to print.
+   */
+  public static CohortAnalysis.Extension extension(
+      Lake lake, Settings settings, java.util.function.Consumer<SubgroupResult> sink) {
+    return (inputs, runId) -> sink.accept(runInto(lake, settings, inputs, runId));
+  }
+
+  /** Writes a result's two tables under {@code runId}. */
+  public static void write(Lake lake, String runId, SubgroupResult result) {
+    Map<String, Double> national = new LinkedHashMap<>();
+    result.levels().stream()
+        .filter(l -> l.dimension() == Dimension.ALL && l.did() != null)
+        .forEach(l -> national.put(l.measure(), l.did().estimate()));
+    SubgroupTable.write(lake, runId, result);
+    ServiceVariationTable.write(lake, runId, result.services(), result.funnels(), national);
+  }
+
   /** SPEC §5's model within one service: the configured nesting without the service level, or null if none is left. */
   static String serviceFormula(AnalysisConfig config) {
     List<String> levels = new ArrayList<>(config.randomLevels());
@@ -138,9 +193,7 @@ public final class SubgroupAnalysis {
     for (int i = 0; i < p.length; i++) {
       out.add(tests.get(i).adjusted(holm[i], bh[i]));
     }
-    out.sort(Comparator.comparingInt((InteractionTest t) -> domainRank(t.domain()))
-        .thenComparing(InteractionTest::measure)
-        .thenComparing(InteractionTest::dimension));
+    out.sort(TEST_ORDER);
     return out;
   }
 
@@ -177,10 +230,7 @@ public final class SubgroupAnalysis {
       out.add(new LevelEstimate(domains.get(k.measure()), k.measure(), k.dimension(), k.level(), cohorts, did, nObs,
           converged, boundary, warnings));
     });
-    out.sort(Comparator.comparingInt((LevelEstimate l) -> domainRank(l.domain()))
-        .thenComparing(LevelEstimate::measure)
-        .thenComparing(LevelEstimate::dimension)
-        .thenComparing(LevelEstimate::level, SubgroupAnalysis::compareLevels));
+    out.sort(LEVEL_ORDER);
     return out;
   }
 

@@ -66,8 +66,8 @@ public final class SubgroupModels {
     new ArrayList<>(moments.splits()).parallelStream().forEach(split -> {
       try {
         out.put(split, new Outcome(MixedModel.fit(moments, split, options), null));
-      } catch (TtoException e) {
-        out.put(split, new Outcome(null, e.getMessage()));
+      } catch (RuntimeException e) {
+        out.put(split, new Outcome(null, failure(e)));
       }
     });
     return new TreeMap<>(out);
@@ -121,10 +121,19 @@ public final class SubgroupModels {
       }
       return new InteractionTest(domain, measure, d, LRT_METHOD + ", chi-squared on " + df + " df", statistic, df,
           p, Double.NaN, Double.NaN, levels.size(), warnings);
-    } catch (TtoException e) {
+    } catch (RuntimeException e) {
       return InteractionTest.untested(domain, measure, d, LRT_METHOD, levels.size(),
-          List.of("interaction model not fitted: " + e.getMessage()));
+          List.of("interaction model not fitted: " + failure(e)));
     }
+  }
+
+  /**
+   * Why a model could not be fitted. Besides the engine's own errors (too few rows, no variation…), the optimiser
+   * can fail on degenerate small data (commons-math's BOBYQA: "trust region step has failed to reduce Q"); one
+   * model's failure must not stop the others, so it is recorded with the split.
+   */
+  static String failure(RuntimeException e) {
+    return e instanceof TtoException ? e.getMessage() : "the optimiser failed (" + e + ")";
   }
 
   /** SPEC §5's model with every fixed term allowed to differ by subgroup. */
