@@ -57,6 +57,7 @@ public final class GoldSimulation {
    * @param lowShare share of LOW-intensity courses (the rest are HIGH)
    * @param serviceDidSd SD of services' departures from the national DiD (0: all services share it)
    * @param measureShares probability that a course has a pair of each measure (missing measures: always)
+   * @param serviceOffset services are numbered from this + 1
    */
   public record Params(
       int services,
@@ -67,7 +68,15 @@ public final class GoldSimulation {
       double lowShare,
       double serviceDidSd,
       Map<String, Double> measureShares,
-      long seed) {
+      long seed,
+      int serviceOffset) {
+
+    public Params(int services, int therapistsPerService, int coursesPerTherapist, double personalityShare,
+        double personalityMultiplier, double lowShare, double serviceDidSd, Map<String, Double> measureShares,
+        long seed) {
+      this(services, therapistsPerService, coursesPerTherapist, personalityShare, personalityMultiplier, lowShare,
+          serviceDidSd, measureShares, seed, 0);
+    }
 
     /** A seed-study-sized design: 40 services × 6 therapists × 20 courses (about 2,400 per cohort). */
     public static Params seedStudy(long seed) {
@@ -76,32 +85,38 @@ public final class GoldSimulation {
 
     public Params withSize(int s, int t, int c) {
       return new Params(s, t, c, personalityShare, personalityMultiplier, lowShare, serviceDidSd, measureShares,
-          seed);
+          seed, serviceOffset);
     }
 
     public Params withPersonalityMultiplier(double m) {
       return new Params(services, therapistsPerService, coursesPerTherapist, personalityShare, m, lowShare,
-          serviceDidSd, measureShares, seed);
+          serviceDidSd, measureShares, seed, serviceOffset);
     }
 
     public Params withLowShare(double s) {
       return new Params(services, therapistsPerService, coursesPerTherapist, personalityShare,
-          personalityMultiplier, s, serviceDidSd, measureShares, seed);
+          personalityMultiplier, s, serviceDidSd, measureShares, seed, serviceOffset);
     }
 
     public Params withServiceDidSd(double sd) {
       return new Params(services, therapistsPerService, coursesPerTherapist, personalityShare,
-          personalityMultiplier, lowShare, sd, measureShares, seed);
+          personalityMultiplier, lowShare, sd, measureShares, seed, serviceOffset);
     }
 
     public Params withMeasureShares(Map<String, Double> shares) {
       return new Params(services, therapistsPerService, coursesPerTherapist, personalityShare,
-          personalityMultiplier, lowShare, serviceDidSd, shares, seed);
+          personalityMultiplier, lowShare, serviceDidSd, shares, seed, serviceOffset);
+    }
+
+    /** The same design with services numbered from {@code offset + 1} (to simulate a large year in blocks). */
+    public Params withServiceOffset(int offset) {
+      return new Params(services, therapistsPerService, coursesPerTherapist, personalityShare,
+          personalityMultiplier, lowShare, serviceDidSd, measureShares, seed, offset);
     }
 
     public Params withSeed(long s) {
       return new Params(services, therapistsPerService, coursesPerTherapist, personalityShare,
-          personalityMultiplier, lowShare, serviceDidSd, measureShares, s);
+          personalityMultiplier, lowShare, serviceDidSd, measureShares, s, serviceOffset);
     }
   }
 
@@ -132,7 +147,7 @@ public final class GoldSimulation {
   public static List<Course> courses(Params p) {
     SplittableRandom rng = new SplittableRandom(p.seed());
     List<Course> out = new ArrayList<>();
-    for (int s = 1; s <= p.services(); s++) {
+    for (int s = p.serviceOffset() + 1; s <= p.serviceOffset() + p.services(); s++) {
       String service = String.format("S%03d", s);
       double serviceLevel = SD_SERVICE * gaussian(rng);
       double serviceDid = p.serviceDidSd() * gaussian(rng);
