@@ -63,7 +63,7 @@ public final class SubgroupPages {
    * Returns the path of {@code index.html}.
    */
   public static Path writeWithReport(Lake lake, Publication pub, Settings settings) {
-    Path dir = Report.folder(settings, pub.run().runId());
+    Path dir = Report.directory(settings, pub.run().runId());
     List<HtmlReport.Link> links = new ArrayList<>();
     try {
       for (Page p : write(lake, pub.run().runId(), pub.disclosure(), dir)) {
