@@ -10,6 +10,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 import uk.nhs.tto.analysis.AnalysisConfig;
+import uk.nhs.tto.analysis.AnalysisResult;
+import uk.nhs.tto.analysis.AsOf;
 import uk.nhs.tto.analysis.CohortAnalysis;
 import uk.nhs.tto.analysis.DidEstimate;
 import uk.nhs.tto.analysis.Domains;
@@ -143,6 +145,14 @@ public final class SubgroupAnalysis {
   public static CohortAnalysis.Extension extension(
       Lake lake, Settings settings, java.util.function.Consumer<SubgroupResult> sink) {
     return (inputs, runId) -> sink.accept(runInto(lake, settings, inputs, runId));
+  }
+
+  /**
+   * The cohort analysis with the subgroup analyses of the same run when {@code tto.subgroups.enabled}: what
+   * {@code analyse}, {@code run-local} and {@code nightly} run.
+   */
+  public static AnalysisResult runWithCohortAnalysis(Lake lake, Settings settings, AsOf asOf, String commandLine) {
+    return CohortAnalysis.run(lake, settings, asOf, commandLine, extension(lake, settings, r -> {}));
   }
 
   /** Writes a result's two tables under {@code runId}. */

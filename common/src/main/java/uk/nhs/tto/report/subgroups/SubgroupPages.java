@@ -57,6 +57,11 @@ public final class SubgroupPages {
 
   private SubgroupPages() {}
 
+  /** As {@link #writeWithReport(Lake, Publication, Settings)} for a run ({@code runId} null: the latest). */
+  public static Path writeReport(Lake lake, Settings settings, String runId) {
+    return writeWithReport(lake, Report.publication(lake, settings, runId), settings);
+  }
+
   /**
    * Writes a run's whole report: the subgroup and variation pages (when the run has subgroup results), then
    * {@code index.html} and {@code did.csv} linking to them ({@link Report#write(Publication, Settings, List)}).
