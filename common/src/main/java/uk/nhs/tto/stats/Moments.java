@@ -178,6 +178,86 @@ public final class Moments implements Serializable {
     return out;
   }
 
+  /**
+   * These moments re-expressed in another design, without touching the data: within each split s the target's
+   * model-matrix row is {@code columnMaps.get(s)} times this design's row (x' = A_s x; the response is unchanged),
+   * and split s becomes {@code splitTo.get(s)}, so several splits may merge into one (splits not named are left
+   * out). Exact whenever the target's columns are, within each split, linear in this design's columns — e.g. a
+   * model with {@code time:cohort:subgroup} fitted from per-subgroup moments, since a subgroup indicator is
+   * constant within a split. The target must have the same response and grouping levels.
+   */
+  public Moments mapped(Design target, Map<String, String> splitTo, Map<String, double[][]> columnMaps) {
+    if (!target.formula().levels().equals(design.formula().levels())
+        || !target.formula().response().equals(design.formula().response())) {
+      throw new IllegalArgumentException("Mapped moments need the same response and grouping levels, cannot map "
+          + design.formula().text() + " to " + target.formula().text());
+    }
+    int q = design.p() + 1;
+    int q2 = target.p() + 1;
+    Map<String, double[][]> full = new HashMap<>();
+    splitTo.keySet().forEach(s -> {
+      double[][] a = columnMaps.get(s);
+      if (a == null || a.length != target.p() || a[0].length != design.p()) {
+        throw new IllegalArgumentException("Split " + s + " needs a " + target.p() + " x " + design.p()
+            + " column map, cannot be: " + (a == null ? "missing" : a.length + " x " + a[0].length));
+      }
+      // B = [[A, 0], [0, 1]] maps z = (x, y) to z' = (Ax, y).
+      double[][] b = new double[q2][q];
+      for (int i = 0; i < target.p(); i++) {
+        System.arraycopy(a[i], 0, b[i], 0, design.p());
+      }
+      b[q2 - 1][q - 1] = 1;
+      full.put(s, b);
+    });
+    Moments out = new Moments(target, nesting);
+    cells.forEach((k, c) -> {
+      double[][] b = full.get(k.split());
+      if (b == null) {
+        return;
+      }
+      Cell mapped = new Cell(q2);
+      mapped.m = c.m;
+      for (int i = 0; i < q2; i++) {
+        for (int j = 0; j < q; j++) {
+          mapped.sumZ[i] += b[i][j] * c.sumZ[j];
+        }
+      }
+      congruence(b, c.rowZZ, q, mapped.rowZZ, q2);
+      congruence(b, c.outer, q, mapped.outer, q2);
+      out.cells.computeIfAbsent(new CellKey(splitTo.get(k.split()), k.path(), k.n()), x -> new Cell(q2)).add(mapped);
+    });
+    dropped.forEach((s, d) -> {
+      if (splitTo.containsKey(s)) {
+        out.dropped.merge(splitTo.get(s), d, Long::sum);
+      }
+    });
+    return out;
+  }
+
+  /** target = B M Bᵀ for packed symmetric M (q×q) and target (q2×q2). */
+  private static void congruence(double[][] b, double[] m, int q, double[] target, int q2) {
+    double[][] bm = new double[q2][q];
+    for (int i = 0; i < q2; i++) {
+      for (int k = 0; k < q; k++) {
+        if (b[i][k] == 0) {
+          continue;
+        }
+        for (int j = 0; j < q; j++) {
+          bm[i][j] += b[i][k] * m[tri(k, j, q)];
+        }
+      }
+    }
+    for (int i = 0; i < q2; i++) {
+      for (int j = i; j < q2; j++) {
+        double v = 0;
+        for (int k = 0; k < q; k++) {
+          v += bm[i][k] * b[j][k];
+        }
+        target[tri(i, j, q2)] = v;
+      }
+    }
+  }
+
   public Design design() {
     return design;
   }
