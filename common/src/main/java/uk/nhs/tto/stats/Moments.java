@@ -222,9 +222,18 @@ public final class Moments implements Serializable {
           mapped.sumZ[i] += b[i][j] * c.sumZ[j];
         }
       }
-      congruence(b, c.rowZZ, q, mapped.rowZZ, q2);
       congruence(b, c.outer, q, mapped.outer, q2);
       out.cells.computeIfAbsent(new CellKey(splitTo.get(k.split()), k.path(), k.n()), x -> new Cell(q2)).add(mapped);
+    });
+    // Row cross-products are kept per parent group, not per cell: map them the same way.
+    rowSums.forEach((k, r) -> {
+      double[][] b = full.get(k.split());
+      if (b == null) {
+        return;
+      }
+      double[] mapped = new double[q2 * (q2 + 1) / 2];
+      congruence(b, r, q, mapped, q2);
+      out.addRows(splitTo.get(k.split()), k.path(), mapped);
     });
     dropped.forEach((s, d) -> {
       if (splitTo.containsKey(s)) {
