@@ -1,5 +1,7 @@
 package uk.nhs.tto.subgroups;
 
+import static org.apache.spark.sql.functions.col;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -33,11 +35,11 @@ import uk.nhs.tto.variation.ServiceVariationTable;
  * and shrunken DiD; funnel plots of service recovery and reliable-improvement rates. p-values of all tests of the
  * run are adjusted together by Holm's and Benjamini–Hochberg's methods ({@link Multiplicity}).
  *
- * <p>Cost: the comparison's courses are prepared once and cached; one aggregation describes every level, one builds
- * the moments of every level of every dimension but service together with each measure's national model
- * ({@link SubgroupData#levelsLong}), one builds the services' own models, and two small ones (a row per course) the
- * change-score models. The interaction models need no pass of their own ({@link SubgroupModels}); all fitting is on
- * the driver from moments, in parallel.
+ * <p>Cost: the comparison's courses are prepared once, partitioned by course and cached; two aggregations describe
+ * every level ({@link SubgroupData#describe}), one builds the moments of every level of every dimension but service
+ * together with each measure's national model ({@link SubgroupData#levelsLong}), one builds the services' own
+ * models, and two small ones (a row per course) the change-score models. The interaction tests need no pass and no
+ * fit of their own ({@link SubgroupModels}); all fitting is on the driver from moments, in parallel.
  */
 public final class SubgroupAnalysis {
 
@@ -66,7 +68,10 @@ public final class SubgroupAnalysis {
       Dataset<Row> courses, Dataset<Row> scorePairs, AnalysisConfig config, SubgroupConfig sub) {
     long t0 = System.nanoTime();
     FitOptions options = config.method().equals("ML") ? FitOptions.ml() : FitOptions.reml();
+    // Partitioned by course, the engine's first aggregation (per split and course) needs no shuffle: every row of
+    // a course, in every split it is stacked into, is already in one partition.
     Dataset<Row> prepared = SubgroupData.prepare(courses, scorePairs, config, sub)
+        .repartition(col("client"))
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       SubgroupData.Described description = SubgroupData.describe(prepared, sub.dimensions());
@@ -92,7 +97,7 @@ public final class SubgroupAnalysis {
       if (serviceMoments != null) {
         fits.putAll(SubgroupModels.fitAll(serviceMoments, options));
       }
-      List<InteractionTest> tests = interactionTests(levelMoments, domains, sub, config);
+      List<InteractionTest> tests = interactionTests(described, domains, sub);
       long t3 = System.nanoTime();
       Map<String, LmmFit> national = new LinkedHashMap<>();
       domains.keySet().forEach(m -> {
@@ -176,22 +181,26 @@ public final class SubgroupAnalysis {
     return within.formula();
   }
 
+  /** One closed-form interaction test per measure × configured dimension (service has its own test). */
   private static List<InteractionTest> interactionTests(
-      Moments levelMoments, Map<String, String> domains, SubgroupConfig sub, AnalysisConfig config) {
-    if (levelMoments == null) {
-      return List.of();
-    }
-    List<Object[]> jobs = new ArrayList<>();
+      Map<String, LevelCohorts> described, Map<String, String> domains, SubgroupConfig sub) {
+    List<InteractionTest> out = new ArrayList<>();
     domains.forEach((measure, domain) -> {
       for (Dimension d : sub.dimensions()) {
-        if (d != Dimension.SERVICE) {
-          jobs.add(new Object[] {domain, measure, d});
+        if (d == Dimension.SERVICE) {
+          continue;
         }
+        Map<String, LevelCohorts> levels = new TreeMap<>();
+        described.forEach((split, cohorts) -> {
+          SplitKey k = SplitKey.parse(split);
+          if (k.measure().equals(measure) && k.dimension() == d) {
+            levels.put(k.level(), cohorts);
+          }
+        });
+        out.add(SubgroupModels.interaction(levels, domain, measure, d));
       }
     });
-    return jobs.parallelStream()
-        .map(j -> SubgroupModels.interaction(levelMoments, (String) j[0], (String) j[1], (Dimension) j[2], config))
-        .toList();
+    return out;
   }
 
   /** Adds Holm and Benjamini–Hochberg p-values over every test made; sorted by domain order then dimension. */

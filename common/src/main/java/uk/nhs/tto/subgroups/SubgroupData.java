@@ -1,13 +1,12 @@
 package uk.nhs.tto.subgroups;
 
 import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.stddev_samp;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
@@ -185,28 +184,57 @@ public final class SubgroupData {
 
   /**
    * Clients and mean first, last and change scores (with the SD of change) per model and cohort, for every
-   * level of {@code dims}, every service and each national model: one aggregation, keyed by split value.
+   * level of {@code dims}, every service and each national model, keyed by split value.
+   *
+   * <p>Two aggregations over the courses, neither of which stacks them by dimension: one by measure, cohort and
+   * every dimension's level at once (a few thousand combinations, since service is left out), whose sums the
+   * driver then adds up per level; one by measure, cohort and service. Both collect small results.
    */
   public static Described describe(Dataset<Row> prepared, List<Dimension> dims) {
-    List<Dimension> all = withAllAndService(dims);
-    Column change = col("last_score").minus(col("first_score"));
-    List<Row> rows = stacked(prepared, all)
-        .groupBy(col(SPLIT), col("cohort"), col("domain"))
-        .agg(count(lit(1)), avg(col("first_score")), avg(col("last_score")), avg(change), stddev_samp(change))
-        .collectAsList();
-    Map<String, LevelCohorts> levels = new TreeMap<>();
+    List<Dimension> stacked = new ArrayList<>(withAll(dims));
+    stacked.remove(Dimension.SERVICE);
+    Map<String, double[][]> sums = new TreeMap<>();
     Map<String, String> domains = new TreeMap<>();
-    for (Row r : rows) {
-      CohortSummary c = new CohortSummary(r.getLong(3), r.getDouble(4), r.getDouble(5), r.getDouble(6),
-          r.isNullAt(7) || Double.isNaN(r.getDouble(7)) ? null : r.getDouble(7));
-      LevelCohorts prev = levels.getOrDefault(r.getString(0), LevelCohorts.EMPTY);
-      levels.put(r.getString(0), r.getInt(1) == 1 ? new LevelCohorts(prev.pre(), c) : new LevelCohorts(c, prev.post()));
-      SplitKey k = SplitKey.parse(r.getString(0));
-      if (k.dimension() == Dimension.ALL) {
-        domains.put(k.measure(), r.getString(2));
+    for (List<Dimension> pass : List.of(stacked, List.of(Dimension.SERVICE))) {
+      List<Column> by = new ArrayList<>(List.of(col("measure"), col("domain"), col("cohort")));
+      pass.forEach(d -> by.add(col(levelColumn(d))));
+      for (Row r : sums(prepared.groupBy(by.toArray(new Column[0]))).collectAsList()) {
+        String measure = r.getString(0);
+        domains.put(measure, r.getString(1));
+        int cohort = r.getInt(2);
+        for (int i = 0; i < pass.size(); i++) {
+          if (!r.isNullAt(3 + i)) {
+            double[] acc = sums.computeIfAbsent(new SplitKey(measure, pass.get(i), r.getString(3 + i)).encode(),
+                x -> new double[2][SUMS])[cohort];
+            for (int j = 0; j < SUMS; j++) {
+              acc[j] += ((Number) r.get(3 + pass.size() + j)).doubleValue();
+            }
+          }
+        }
       }
     }
+    Map<String, LevelCohorts> levels = new TreeMap<>();
+    sums.forEach((split, s) -> levels.put(split, new LevelCohorts(summary(s[0]), summary(s[1]))));
     return new Described(levels, domains);
+  }
+
+  /** Sums kept per group: courses, Σ first, Σ last, Σ change, Σ change². */
+  private static final int SUMS = 5;
+
+  private static Dataset<Row> sums(org.apache.spark.sql.RelationalGroupedDataset grouped) {
+    Column change = col("last_score").minus(col("first_score"));
+    return grouped.agg(count(lit(1)), sum(col("first_score")), sum(col("last_score")), sum(change),
+        sum(change.multiply(change)));
+  }
+
+  private static CohortSummary summary(double[] s) {
+    long n = (long) s[0];
+    if (n == 0) {
+      return CohortSummary.EMPTY;
+    }
+    double meanChange = s[3] / n;
+    Double sd = n < 2 ? null : Math.sqrt(Math.max(0, (s[4] - n * meanChange * meanChange) / (n - 1)));
+    return new CohortSummary(n, s[1] / n, s[2] / n, meanChange, sd);
   }
 
   /** One row per course × measure × level it belongs to among {@code dims}, with the {@link #SPLIT} column. */

@@ -73,14 +73,14 @@ class SubgroupAnalysisTest {
 
   private void assertSameAsSeparateFit(String measure, Dimension d, String level, Column rows, String formula) {
     Dataset<Row> longRows = courses.where(col("finished").and(col("cohort").isin("pre", "post")))
-        .join(pairs.where(col("measure").equalTo(measure)), "PathwayID")
+        .join(pairs.where(col("measure").equalTo(measure)).drop("service_id"), "PathwayID")
         .where(rows)
         .withColumn("time", explode(array(lit(0), lit(1))))
         .select(
             col("time"),
             when(col("time").equalTo(0), col("first_score")).otherwise(col("last_score")).as("score"),
             when(col("cohort").equalTo("post"), 1).otherwise(0).as("cohort"),
-            courses.col("service_id").as("service"),
+            col("service_id").as("service"),
             col("therapist"),
             col("PathwayID").as("client"));
     LmmFit separate = MixedModel.fit(longRows, Formula.parse(formula), FitOptions.reml());

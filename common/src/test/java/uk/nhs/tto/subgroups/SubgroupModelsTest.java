@@ -63,11 +63,11 @@ class SubgroupModelsTest {
   }
 
   @Test
-  void theTestIsTheLikelihoodRatioOfTheTwoDirectFits() {
+  void theModelBasedTestIsTheLikelihoodRatioOfTheTwoDirectFits() {
     List<Row> rows = GoldSimulation.levelRows(COURSES, "GAD7", Dimension.PERSONALITY);
     Moments perLevel = MixedModel.momentsBySplit(rows, Formula.parse(CONFIG.formula()), SubgroupData.SPLIT,
         FitOptions.reml());
-    InteractionTest t = SubgroupModels.interaction(perLevel, "anxiety", "GAD7", Dimension.PERSONALITY, CONFIG);
+    InteractionTest t = SubgroupModels.interactionByModels(perLevel, "anxiety", "GAD7", Dimension.PERSONALITY, CONFIG);
     LmmFit full = MixedModel.fit(rows, Formula.parse(SubgroupModels.fullFormula(CONFIG)), FitOptions.ml());
     LmmFit reduced = MixedModel.fit(rows, Formula.parse(SubgroupModels.nullFormula(CONFIG)), FitOptions.ml());
     double statistic = reduced.criterion() - full.criterion();
@@ -75,6 +75,58 @@ class SubgroupModelsTest {
     assertThat(t.statistic()).isCloseTo(statistic, within(1e-6));
     assertThat(t.p()).isCloseTo(1 - new ChiSquaredDistribution(1).cumulativeProbability(statistic), within(1e-9));
     assertThat(t.method()).contains("likelihood-ratio").contains("ML");
+  }
+
+  @Test
+  void theClosedFormTestEqualsTheLikelihoodRatioOfTheTwoMixedModels() {
+    for (Dimension d : List.of(Dimension.PERSONALITY, Dimension.AGE_BAND, Dimension.GENDER)) {
+      Moments perLevel = MixedModel.momentsBySplit(GoldSimulation.levelRows(COURSES, "PHQ9", d),
+          Formula.parse(CONFIG.formula()), SubgroupData.SPLIT, FitOptions.reml());
+      InteractionTest models = SubgroupModels.interactionByModels(perLevel, "depression", "PHQ9", d, CONFIG);
+      InteractionTest closed = SubgroupModels.interaction(GoldSimulation.levelCohorts(COURSES, "PHQ9", d),
+          "depression", "PHQ9", d);
+      assertThat(closed.df()).as(d.id()).isEqualTo(models.df());
+      // The engine's two ML optima are found to about 1e-9 in θ; the statistics agree far below any reported digit.
+      assertThat(closed.statistic()).as(d.id()).isCloseTo(models.statistic(), within(1e-5));
+      assertThat(closed.p()).as(d.id()).isCloseTo(models.p(), within(1e-6));
+    }
+  }
+
+  @Test
+  void closedFormTestByHandForTwoLevels() {
+    // Level a: pre n=2 changes {-1, -3} (mean -2, SD sqrt 2), post n=2 {-4, -6} (mean -5, SD sqrt 2);
+    // level b: pre {-1, -3}, post {-2, -4} (mean -3). Within-cell RSS1 = 4 x 2 = 8.
+    // Additive fit (cohort + level) of the four cell means (-2, -5, -2, -3), equal weights 2: the interaction
+    // contrast (-5 + 2) - (-3 + 2) = -2 leaves residuals of +-2/4 = +-0.5 per cell: between = 4 cells x 2 x 0.25 = 2.
+    // RSS0 = 10; N = 8; statistic = 8 ln(10/8) = 1.785148; df = 1.
+    Map<String, LevelCohorts> levels = Map.of(
+        "a", new LevelCohorts(new CohortSummary(2, null, null, -2.0, Math.sqrt(2)),
+            new CohortSummary(2, null, null, -5.0, Math.sqrt(2))),
+        "b", new LevelCohorts(new CohortSummary(2, null, null, -2.0, Math.sqrt(2)),
+            new CohortSummary(2, null, null, -3.0, Math.sqrt(2))));
+    InteractionTest t = SubgroupModels.interaction(new java.util.TreeMap<>(levels), "depression", "PHQ9",
+        Dimension.PERSONALITY);
+    assertThat(t.df()).isEqualTo(1);
+    assertThat(t.statistic()).isCloseTo(8 * Math.log(10.0 / 8), within(1e-12));
+    assertThat(t.p()).isCloseTo(1 - new ChiSquaredDistribution(1).cumulativeProbability(8 * Math.log(1.25)),
+        within(1e-12));
+  }
+
+  @Test
+  void aLevelWithOneCohortAddsNoDegreeOfFreedom() {
+    CohortSummary pre = new CohortSummary(5, null, null, -2.0, 1.0);
+    CohortSummary post = new CohortSummary(5, null, null, -4.0, 1.0);
+    Map<String, LevelCohorts> levels = new java.util.TreeMap<>(Map.of(
+        "a", new LevelCohorts(pre, post),
+        "b", new LevelCohorts(pre, post),
+        "c", new LevelCohorts(pre, CohortSummary.EMPTY)));
+    InteractionTest t = SubgroupModels.interaction(levels, "depression", "PHQ9", Dimension.AGE_BAND);
+    assertThat(t.df()).isEqualTo(1);
+    assertThat(t.levels()).isEqualTo(3);
+    InteractionTest one = SubgroupModels.interaction(new java.util.TreeMap<>(Map.of("a", new LevelCohorts(pre,
+        post))), "depression", "PHQ9", Dimension.AGE_BAND);
+    assertThat(one.tested()).isFalse();
+    assertThat(one.warnings()).anyMatch(w -> w.contains("fewer than two levels"));
   }
 
   @Test
@@ -88,7 +140,8 @@ class SubgroupModelsTest {
     List<Row> rows = GoldSimulation.levelRows(courses, "PHQ9", Dimension.PERSONALITY);
     Moments perLevel = MixedModel.momentsBySplit(rows, Formula.parse(config.formula()), SubgroupData.SPLIT,
         FitOptions.reml());
-    InteractionTest t = SubgroupModels.interaction(perLevel, "depression", "PHQ9", Dimension.PERSONALITY, config);
+    InteractionTest t = SubgroupModels.interaction(GoldSimulation.levelCohorts(courses, "PHQ9",
+        Dimension.PERSONALITY), "depression", "PHQ9", Dimension.PERSONALITY);
     assertThat(t.p()).isLessThan(0.01);
     double planted = GoldSimulation.MEASURES.get("PHQ9").did();
     Map<String, Double> truth = Map.of("no", planted, "yes", 2 * planted);

@@ -13,7 +13,9 @@ import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import uk.nhs.tto.subgroups.CohortSummary;
 import uk.nhs.tto.subgroups.Dimension;
+import uk.nhs.tto.subgroups.LevelCohorts;
 import uk.nhs.tto.subgroups.SplitKey;
 import uk.nhs.tto.subgroups.SubgroupData;
 
@@ -207,20 +209,10 @@ public final class GoldSimulation {
   public static List<Row> levelRows(List<Course> courses, String measure, Dimension d) {
     List<Row> rows = new ArrayList<>();
     for (Course c : courses) {
-      if (d != Dimension.INTENSITY && !c.intensity().equals("HIGH")) {
+      String level = level(c, d);
+      if (level == null) {
         continue;
       }
-      String level = switch (d) {
-        case PERSONALITY -> c.personality() ? "yes" : "no";
-        case AGE_BAND -> c.ageBand();
-        case GENDER -> c.genderLabel();
-        case ETHNICITY -> c.ethnicGroup();
-        case DEPRIVATION -> String.valueOf((c.imdDecile() + 1) / 2);
-        case INTENSITY -> c.intensity();
-        case SERVICE -> c.service();
-        case ALL -> "all";
-        case SEVERITY -> throw new IllegalArgumentException("Severity bands are not simulated in memory");
-      };
       String split = new SplitKey(measure, d, level).encode();
       for (Pair p : c.pairs()) {
         if (p.measure().equals(measure)) {
@@ -233,6 +225,57 @@ public final class GoldSimulation {
       }
     }
     return rows;
+  }
+
+  /** A course's level in a dimension (null: in none, i.e. LOW intensity outside the intensity dimension). */
+  static String level(Course c, Dimension d) {
+    if (d != Dimension.INTENSITY && !c.intensity().equals("HIGH")) {
+      return null;
+    }
+    return switch (d) {
+      case PERSONALITY -> c.personality() ? "yes" : "no";
+      case AGE_BAND -> c.ageBand();
+      case GENDER -> c.genderLabel();
+      case ETHNICITY -> c.ethnicGroup();
+      case DEPRIVATION -> String.valueOf((c.imdDecile() + 1) / 2);
+      case INTENSITY -> c.intensity();
+      case SERVICE -> c.service();
+      case ALL -> "all";
+      case SEVERITY -> throw new IllegalArgumentException("Severity bands are not simulated in memory");
+    };
+  }
+
+  /**
+   * Each level's pre and post cohorts for one measure and dimension, as {@link SubgroupData#describe} gives them
+   * from Spark: the in-memory input of the closed-form interaction test. Levels as in {@link #levelRows}.
+   */
+  public static Map<String, LevelCohorts> levelCohorts(List<Course> courses, String measure, Dimension d) {
+    Map<String, double[][]> sums = new java.util.TreeMap<>();
+    for (Course c : courses) {
+      String level = level(c, d);
+      for (Pair p : c.pairs()) {
+        if (level != null && p.measure().equals(measure)) {
+          double[] s = sums.computeIfAbsent(level, x -> new double[2][3])[c.cohort().equals("post") ? 1 : 0];
+          double change = p.last() - p.first();
+          s[0]++;
+          s[1] += change;
+          s[2] += change * change;
+        }
+      }
+    }
+    Map<String, LevelCohorts> out = new java.util.TreeMap<>();
+    sums.forEach((level, s) -> out.put(level, new LevelCohorts(summary(s[0]), summary(s[1]))));
+    return out;
+  }
+
+  private static CohortSummary summary(double[] s) {
+    long n = (long) s[0];
+    if (n == 0) {
+      return CohortSummary.EMPTY;
+    }
+    double mean = s[1] / n;
+    Double sd = n < 2 ? null : Math.sqrt(Math.max(0, (s[2] - n * mean * mean) / (n - 1)));
+    return new CohortSummary(n, null, null, mean, sd);
   }
 
   /** The courses as a {@code gold.courses}-shaped Dataset (the columns the analyses read). */
