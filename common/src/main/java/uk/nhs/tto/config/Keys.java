@@ -32,6 +32,15 @@ public final class Keys {
   /** Progress on stderr: {@code auto} (scripts/tto decides by terminal), {@code on}, {@code off}. */
   public static final String PROGRESS = "tto.progress";
   public static final String PROGRESS_INTERVAL_SECONDS = "tto.progress.interval.seconds";
+  public static final String SUBGROUPS_ENABLED = "tto.subgroups.enabled";
+  public static final String SUBGROUPS_DIMENSIONS = "tto.subgroups.dimensions";
+  /** Prefix of the per-measure baseline severity bands, e.g. {@code tto.subgroups.severity.PHQ9}. */
+  public static final String SUBGROUPS_SEVERITY = "tto.subgroups.severity.";
+  public static final String SUBGROUPS_PERSONALITY_MEASURE = "tto.subgroups.personality.measure";
+  public static final String SUBGROUPS_PERSONALITY_CUTOFF = "tto.subgroups.personality.cutoff";
+  public static final String NIGHTLY_LOCK_DIR = "tto.nightly.lock.dir";
+  public static final String NIGHTLY_MAX_QUARANTINED_FRACTION = "tto.nightly.max.quarantined.fraction";
+  public static final String NIGHTLY_MAX_REFUSED_FILES = "tto.nightly.max.refused.files";
 
   static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
@@ -54,6 +63,14 @@ public final class Keys {
     DEFAULTS.put(METASTORE, "embedded");
     DEFAULTS.put(PROGRESS, "auto");
     DEFAULTS.put(PROGRESS_INTERVAL_SECONDS, "10");
+    DEFAULTS.put(SUBGROUPS_ENABLED, "true");
+    DEFAULTS.put(SUBGROUPS_DIMENSIONS, "personality,age_band,gender,ethnicity,deprivation,intensity,severity,service");
+    DEFAULTS.put(SUBGROUPS_SEVERITY + "PHQ9", "0-9,10-14,15-19,20-27");
+    DEFAULTS.put(SUBGROUPS_SEVERITY + "GAD7", "0-7,8-9,10-14,15-21");
+    DEFAULTS.put(SUBGROUPS_SEVERITY + "WSAS", "0-9,10-19,20-40");
+    DEFAULTS.put(SUBGROUPS_SEVERITY + "PHOBIA", "0-7,8-15,16-24");
+    DEFAULTS.put(NIGHTLY_MAX_QUARANTINED_FRACTION, "0.05");
+    DEFAULTS.put(NIGHTLY_MAX_REFUSED_FILES, "0");
   }
 
   private Keys() {}

@@ -42,14 +42,27 @@ public final class Report {
     return write(publication(lake, settings, runId), settings);
   }
 
+  /** The folder a run's report is written to: {@code <tto.reports>/<run-id>}. */
+  public static Path directory(Settings settings, String runId) {
+    return Path.of(settings.string(Keys.REPORTS)).resolve(runId);
+  }
+
   /** Writes a publication's report under the configured reports folder; returns its {@code index.html}. */
   public static Path write(Publication pub, Settings settings) {
-    Path dir = Path.of(settings.string(Keys.REPORTS)).resolve(pub.run().runId());
+    return write(pub, settings, List.of());
+  }
+
+  /**
+   * As {@link #write(Publication, Settings)}, with links from {@code index.html} to further pages already written in
+   * the report's folder (e.g. the subgroup analyses).
+   */
+  public static Path write(Publication pub, Settings settings, List<HtmlReport.Link> pages) {
+    Path dir = directory(settings, pub.run().runId());
     try {
       Files.createDirectories(dir);
       writeAtomically(dir.resolve("did.csv"), pub.csv());
       Path index = dir.resolve("index.html");
-      writeAtomically(index, HtmlReport.render(pub));
+      writeAtomically(index, HtmlReport.render(pub, pages));
       return index;
     } catch (IOException e) {
       throw TtoException.withExitCode(
