@@ -121,10 +121,13 @@ h_secret() {
   od -An -tx1 -N32 /dev/urandom | tr -d ' \n'
 }
 
-# h_generate DIR — a small synthetic extract (with its cohorts.csv); size from TTO_TEST_SERVICES/MONTHS/SEED.
+# h_generate DIR — a small synthetic extract (with its cohorts.csv); size from TTO_TEST_SERVICES/MONTHS/COURSES/SEED
+# (default 3 services × 12 months × 150 courses a service-year: about 500 referrals, 25,000 rows — enough for every
+# analysis to fit, small enough that Spark's fixed costs dominate, as they would in a smoke test of a deployment).
 h_generate() {
   h_step generate scripts/tto generate --out "$1" --services "${TTO_TEST_SERVICES:-3}" \
-    --months "${TTO_TEST_MONTHS:-12}" --seed "${TTO_TEST_SEED:-20240401}"
+    --months "${TTO_TEST_MONTHS:-12}" --courses-per-service-year "${TTO_TEST_COURSES:-150}" \
+    --seed "${TTO_TEST_SEED:-20240401}"
 }
 
 # h_pipeline LABEL EXTRACTS LAKE [OPTIONS...] — ingest, derive, analyse and report into one lake, each a spark-submit
