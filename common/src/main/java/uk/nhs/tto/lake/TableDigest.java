@@ -44,12 +44,14 @@ public final class TableDigest {
   /**
    * Columns that describe a run rather than the data, so they differ between otherwise identical runs: when and in
    * which batch a row was ingested (bronze, quarantine, meta.ingested_files), and a run's id, times, command line and
-   * configuration (results.*), which name the deployment — master, profile, lake location.
+   * configuration (results.*), which name the deployment — master, profile, lake location — and the Delta versions
+   * of the inputs it read ({@code input_versions}: a run completed after an interruption reads later versions of the
+   * same content, because the interrupted run had already committed some of them).
    */
   public static final Set<String> RUN_COLUMNS =
       Set.of(
           "_ingested_at", "_batch_id", "ingested_at", "batch_id", "run_id", "started_at", "ended_at",
-          "command_line", "config_json", "config_sha256");
+          "command_line", "config_json", "config_sha256", "input_versions");
 
   private final long rows;
   private final String schema;

@@ -41,7 +41,8 @@ class TableRegistrationTest {
 
     Process job = runMain(work, dir.resolve("job.log"), "digest", "--lake", root.toString());
 
-    assertThat(job.waitFor(240, TimeUnit.SECONDS)).as("job finished").isTrue();
+    // Generous: the limit only catches a wedged job (Spark and a new Derby metastore start slowly on a busy machine).
+    assertThat(job.waitFor(600, TimeUnit.SECONDS)).as("job finished").isTrue();
     assertThat(job.exitValue()).as(Files.readString(dir.resolve("job.log"))).isZero();
     assertThat(registrations(root.resolve("_metastore/metastore_db")))
         .containsExactly(
