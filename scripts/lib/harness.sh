@@ -188,7 +188,7 @@ for d in differences:
 sys.exit(1 if differences else 0)
 EOF
   done
-  h_say "ingest, derive and analyse summaries identical (estimates: $(python3 -c 'import json,sys; print(", ".join(f"{d["domain"]} {d["estimate"]:.4f}" for d in json.load(open(sys.argv[1])).get("domains", []) if d.get("estimate") is not None))' "$H_TMP/$1-analyse.json"))"
+  h_say "ingest, derive and analyse summaries identical (estimates: $(python3 -c 'import json,sys; print(", ".join("%s %.4f" % (d["domain"], d["estimate"]) for d in json.load(open(sys.argv[1])).get("domains", []) if d.get("estimate") is not None))' "$H_TMP/$1-analyse.json"))"
 }
 
 # h_query LABEL LAKE SQL [OPTIONS...] — runs SQL in a new process by registered table names; prints the result.
