@@ -24,7 +24,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import uk.nhs.tto.catalog.MeasureCatalog;
 import uk.nhs.tto.errors.TtoException;
@@ -46,13 +45,9 @@ public final class Conform {
   static final String ACCEPTED = "ACCEPTED";
   static final String SUPERSEDED = "SUPERSEDED";
 
-  /** Lineage columns carried into quarantine rows (lake contract). */
+  /** Lineage columns carried into quarantine rows: those of the quarantine schema that bronze also has. */
   private static final List<String> LINEAGE =
-      List.of("_source_file", "_source_sha256", "_line", "_ingested_at", "_service_id", "_month_id");
-
-  /** Columns ingest adds to bronze; everything else in a bronze row is a delivered value. */
-  private static final Set<String> BRONZE_LINEAGE =
-      Set.of("_source_file", "_source_sha256", "_line", "_ingested_at", "_service_id", "_month_id", "_batch_id");
+      Arrays.stream(Quarantine.SCHEMA.fieldNames()).filter(BronzeSchema.LINEAGE_NAMES::contains).toList();
 
   /** Columns every silver table starts with. */
   private static final List<String> SUBMISSION = List.of("service_id", "month_id", "submission_id");
@@ -312,10 +307,11 @@ public final class Conform {
 
     Dataset<Row> quarantined() {
       return rows.filter(not(col("_status").isin(ACCEPTED, SUPERSEDED)))
-          .select(
-              col("_source_file"), col("_source_sha256"), col("_line"), col("_ingested_at"), col("_service_id"),
-              col("_month_id"), lit(Quarantine.STAGE).as("stage"), col("_status").as("rule"),
-              col("_message").as("message"), col("_record").as("record"));
+          .withColumn("stage", lit(Quarantine.STAGE))
+          .withColumnRenamed("_status", "rule")
+          .withColumnRenamed("_message", "message")
+          .withColumnRenamed("_record", "record")
+          .select(Arrays.stream(Quarantine.SCHEMA.fieldNames()).map(c -> col(c)).toArray(Column[]::new));
     }
   }
 
@@ -414,7 +410,7 @@ public final class Conform {
     if (!lake.exists(name)) {
       warnings.add(name + " does not exist (no " + table.fileStem() + " file has been ingested); derive treats it"
           + " as empty");
-      return lake.spark().createDataFrame(List.of(), emptyBronzeSchema(table));
+      return lake.spark().createDataFrame(List.of(), BronzeSchema.of(table));
     }
     Dataset<Row> rows = lake.read(name);
     Set<String> missing = new TreeSet<>(table.required().keySet());
@@ -431,24 +427,9 @@ public final class Conform {
         .withColumn("_month_id", col("_month_id").cast(DataTypes.IntegerType));
   }
 
-  private static StructType emptyBronzeSchema(IdsTable table) {
-    StructType schema = new StructType();
-    for (String c : table.required().keySet()) {
-      schema = schema.add(c, DataTypes.StringType);
-    }
-    return schema
-        .add("_source_file", DataTypes.StringType)
-        .add("_source_sha256", DataTypes.StringType)
-        .add("_line", DataTypes.LongType)
-        .add("_ingested_at", DataTypes.TimestampType)
-        .add("_service_id", DataTypes.StringType)
-        .add("_month_id", DataTypes.IntegerType)
-        .add("_batch_id", DataTypes.StringType);
-  }
-
   private static Column[] deliveredColumns(Dataset<Row> bronze) {
     return Arrays.stream(bronze.columns())
-        .filter(c -> !BRONZE_LINEAGE.contains(c))
+        .filter(c -> !BronzeSchema.LINEAGE_NAMES.contains(c))
         .map(c -> col("`" + c.replace("`", "``") + "`"))
         .toArray(Column[]::new);
   }

@@ -1,6 +1,8 @@
 package uk.nhs.tto.conform;
 
 import java.util.List;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The quarantine tables' contract (lake-contract): one table per IDS table, rows from stage {@code ingest}
@@ -37,10 +39,28 @@ public final class Quarantine {
       List.of(REQUIRED_MISSING, DATE_AFTER_MONTH, DISCHARGE_BEFORE_REFERRAL, UNKNOWN_MEASURE, SCORE_NOT_NUMBER,
           SCORE_OUT_OF_RANGE, ORPHAN);
 
+  /** The quarantine tables' columns (lake contract): bronze lineage but the batch, then stage, rule, message, record. */
+  public static final StructType SCHEMA = schema();
+
   /** The quarantine table of an IDS table, e.g. {@code quarantine.ids101referral}. */
   public static String tableOf(uk.nhs.tto.ingest.IdsTable table) {
     return "quarantine." + table.tableName();
   }
 
   private Quarantine() {}
+
+  private static StructType schema() {
+    StructType schema = new StructType();
+    for (var field : BronzeSchema.LINEAGE.fields()) {
+      // The batch is ingest's bookkeeping; a quarantine row names its file, line and ingestion instead.
+      if (!field.name().equals("_batch_id")) {
+        schema = schema.add(field);
+      }
+    }
+    return schema
+        .add("stage", DataTypes.StringType)
+        .add("rule", DataTypes.StringType)
+        .add("message", DataTypes.StringType)
+        .add("record", DataTypes.StringType);
+  }
 }

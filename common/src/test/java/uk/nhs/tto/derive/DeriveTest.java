@@ -20,8 +20,6 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -451,23 +449,11 @@ class DeriveTest {
   }
 
   private void writeIngestQuarantineRow(SparkSession spark) {
-    StructType schema =
-        new StructType()
-            .add("_source_file", DataTypes.StringType)
-            .add("_source_sha256", DataTypes.StringType)
-            .add("_line", DataTypes.LongType)
-            .add("_ingested_at", DataTypes.TimestampType)
-            .add("_service_id", DataTypes.StringType)
-            .add("_month_id", DataTypes.IntegerType)
-            .add("stage", DataTypes.StringType)
-            .add("rule", DataTypes.StringType)
-            .add("message", DataTypes.StringType)
-            .add("record", DataTypes.StringType);
     Row row =
         RowFactory.create(
             "S1/1497/IDS101Referral.csv", "abc", 40L, Timestamp.valueOf("2025-01-15 09:30:00"), "S1", 1497,
             "ingest", "STRUCT_BAD_DATE", "bad date", null);
-    lake.append(Quarantine.tableOf(IdsTable.IDS101Referral), spark.createDataFrame(List.of(row), schema));
+    lake.append(Quarantine.tableOf(IdsTable.IDS101Referral), spark.createDataFrame(List.of(row), Quarantine.SCHEMA));
   }
 
   private void assertReconciled(IdsTable table, long bronze, long accepted, long superseded, long quarantined) {

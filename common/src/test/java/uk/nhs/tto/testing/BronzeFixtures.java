@@ -18,8 +18,8 @@ import java.util.Set;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import uk.nhs.tto.conform.BronzeSchema;
 import uk.nhs.tto.ingest.IdsTable;
 import uk.nhs.tto.lake.Lake;
 
@@ -146,19 +146,7 @@ public final class BronzeFixtures {
       List<Map<String, Object>> tableRows = rows.getOrDefault(table, List.of());
       Set<String> delivered = new LinkedHashSet<>(table.required().keySet());
       tableRows.forEach(r -> r.keySet().stream().filter(k -> !k.startsWith("_")).forEach(delivered::add));
-      StructType schema = new StructType();
-      for (String c : delivered) {
-        schema = schema.add(c, DataTypes.StringType);
-      }
-      schema =
-          schema
-              .add("_source_file", DataTypes.StringType)
-              .add("_source_sha256", DataTypes.StringType)
-              .add("_line", DataTypes.LongType)
-              .add("_ingested_at", DataTypes.TimestampType)
-              .add("_service_id", DataTypes.StringType)
-              .add("_month_id", DataTypes.IntegerType)
-              .add("_batch_id", DataTypes.StringType);
+      StructType schema = BronzeSchema.of(List.copyOf(delivered));
       List<Row> out = new ArrayList<>();
       for (Map<String, Object> r : tableRows) {
         Object[] values = new Object[schema.size()];

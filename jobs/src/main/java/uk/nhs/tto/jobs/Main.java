@@ -28,7 +28,7 @@ public final class Main {
   }
 
   /** Option names that take no value. */
-  static final Set<String> FLAGS = Set.of("help", "ml", "reml", "defects", "quiet", "blups", "no-analyse");
+  static final Set<String> FLAGS = Set.of("help", "ml", "reml", "defects", "quiet", "blups", "no-analyse", "time-scan");
 
   private Main() {}
 

@@ -1,0 +1,185 @@
+package uk.nhs.tto.analysis;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import uk.nhs.tto.config.Settings;
+import uk.nhs.tto.ingest.IdsTable;
+import uk.nhs.tto.lake.Lake;
+
+/**
+ * The cohort evaluation (SPEC §5): for each domain, the difference-in-differences of pre and post cohorts from the
+ * mixed model {@code score ~ time * cohort + covariates + (1 | service/therapist/client)}, with each cohort's
+ * description, written to {@code results.did} with the run's provenance in {@code results.runs}.
+ *
+ * <p>A run is a pure function of the gold tables at pinned Delta versions ({@link PinnedInputs}) and the
+ * configuration: re-running on unchanged tables gives the same rows apart from run id and timestamps, and
+ * {@link AsOf} re-runs an analysis on older versions.
+ *
+ * <p>Cost: the gold tables are read once. The courses in the comparison, joined to their score pairs, are cached;
+ * one aggregation describes every measure × cohort and one more (the engine's) fits every measure's model, both
+ * over the cache. Writes are atomic: all of a run's {@code results.did} rows land in one Delta commit, then its
+ * {@code results.runs} row in another, so a run listed in {@code results.runs} is complete and a run killed midway
+ * leaves at worst result rows that no run names.
+ */
+public final class CohortAnalysis {
+
+  private CohortAnalysis() {}
+
+  /**
+   * Runs the analysis on the gold tables chosen by {@code asOf} and writes its results.
+   *
+   * @param commandLine what the user typed, for provenance (may be null)
+   */
+  public static AnalysisResult run(Lake lake, Settings settings, AsOf asOf, String commandLine) {
+    Instant started = Instant.now();
+    long t0 = System.nanoTime();
+    String runId = Provenance.newRunId(started);
+    AnalysisConfig config = AnalysisConfig.from(settings);
+    PinnedInputs inputs = PinnedInputs.resolve(lake, asOf);
+
+    Analysed analysed =
+        analyse(inputs.read(PinnedInputs.COURSES), inputs.read(PinnedInputs.SCORE_PAIRS), config, runId);
+    long t1 = System.nanoTime();
+    List<QualityCount> quality = quality(inputs);
+    long t2 = System.nanoTime();
+
+    SparkSession spark = lake.spark();
+    List<Row> didRows = new ArrayList<>();
+    for (DomainResult d : analysed.domains()) {
+      didRows.add(DidTable.toRow(d));
+    }
+    lake.append(DidTable.NAME, spark.createDataFrame(didRows, DidTable.SCHEMA));
+    String configJson = Provenance.configJson(settings);
+    RunRecord run =
+        new RunRecord(
+            runId,
+            started,
+            Instant.now(),
+            commandLine,
+            asOf.describe(),
+            configJson,
+            Provenance.sha256(configJson),
+            Provenance.codeVersion(),
+            inputs.versions(),
+            Provenance.generatorSeed(lake, settings),
+            quality);
+    lake.append(RunsTable.NAME, spark.createDataFrame(List.of(RunsTable.toRow(run)), RunsTable.SCHEMA));
+    long t3 = System.nanoTime();
+    AnalysisResult.Timings timings =
+        new AnalysisResult.Timings(
+            analysed.describeSeconds(), analysed.fitSeconds(), sec(t2 - t1), sec(t3 - t2), sec(t3 - t0));
+    return new AnalysisResult(run, analysed.domains(), timings);
+  }
+
+  /** One result per measure with data, plus SPEC §2's domains without data, and where the time went. */
+  public record Analysed(List<DomainResult> domains, double describeSeconds, double fitSeconds) {}
+
+  /**
+   * The analysis itself, without reading or writing tables: for tests and simulation studies.
+   *
+   * @param courses rows shaped as {@code gold.courses}
+   * @param scorePairs rows shaped as {@code gold.score_pairs}
+   */
+  public static Analysed analyse(
+      Dataset<Row> courses, Dataset<Row> scorePairs, AnalysisConfig config, String runId) {
+    long t0 = System.nanoTime();
+    Dataset<Row> paired = DidData.paired(courses, scorePairs, config).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Map<String, DidData.Described> described = DidData.describe(paired);
+      long t1 = System.nanoTime();
+      Map<String, DomainModels.Outcome> fits =
+          described.isEmpty()
+              ? Map.of()
+              : DomainModels.fit(DidData.longFormat(paired, config), config, described.keySet());
+      long t2 = System.nanoTime();
+      List<DomainResult> out = new ArrayList<>();
+      described.forEach((measure, d) -> out.add(result(runId, config, measure, d, fits.get(measure))));
+      Set<String> present = new LinkedHashSet<>();
+      out.forEach(r -> present.add(r.domain()));
+      for (String domain : Domains.ORDER) {
+        if (!present.contains(domain)) {
+          out.add(
+              new DomainResult(
+                  runId, domain, Domains.MEASURES.get(domain), config.formula(), config.method(),
+                  DomainResult.Status.NO_DATA, null, null, CohortDescription.EMPTY, CohortDescription.EMPTY,
+                  List.of("no " + config.intensity().toLowerCase() + "-intensity finished pre or post course has a "
+                      + Domains.measureLabel(Domains.MEASURES.get(domain)) + " pair")));
+        }
+      }
+      out.sort(Domains.BY_DOMAIN);
+      return new Analysed(out, sec(t1 - t0), sec(t2 - t1));
+    } finally {
+      paired.unpersist();
+    }
+  }
+
+  private static DomainResult result(
+      String runId, AnalysisConfig config, String measure, DidData.Described d, DomainModels.Outcome outcome) {
+    List<String> warnings = new ArrayList<>();
+    DidEstimate did = null;
+    ModelFacts facts = null;
+    DomainResult.Status status = DomainResult.Status.FAILED;
+    if (outcome == null || outcome.fit() == null) {
+      warnings.add("model not fitted: " + (outcome == null ? "no rows reached the model" : outcome.error()));
+    } else {
+      warnings.addAll(outcome.fit().warnings());
+      facts = DomainModels.facts(outcome.fit());
+      did = DomainModels.did(outcome.fit());
+      if (did == null) {
+        warnings.add(DomainModels.DID_TERM + " could not be estimated (both cohorts are needed, each with first and"
+            + " last scores)");
+      } else {
+        status = DomainResult.Status.FITTED;
+      }
+    }
+    return new DomainResult(
+        runId, d.domain(), measure, config.formula(), config.method(), status, did, facts, d.pre(), d.post(),
+        warnings);
+  }
+
+  /** Quarantined rows by table, stage and rule at the pinned versions: one aggregation over all quarantine tables. */
+  static List<QualityCount> quality(PinnedInputs inputs) {
+    Dataset<Row> all = null;
+    Map<String, String> display = new LinkedHashMap<>();
+    for (String t : inputs.quarantineTables()) {
+      String name = t.substring(t.indexOf('.') + 1);
+      display.put(name, displayName(name));
+      Dataset<Row> d = inputs.read(t).select(lit(name).as("table"), col("stage"), col("rule"));
+      all = all == null ? d : all.unionByName(d);
+    }
+    List<QualityCount> out = new ArrayList<>();
+    if (all == null) {
+      return out;
+    }
+    for (Row r : all.groupBy("table", "stage", "rule").agg(count(lit(1))).orderBy("table", "stage", "rule")
+        .collectAsList()) {
+      out.add(new QualityCount(display.get(r.getString(0)), r.getString(1), r.getString(2), r.getLong(3)));
+    }
+    return out;
+  }
+
+  /** {@code ids201carecontact} → {@code IDS201CareContact}, as the extracts name it. */
+  private static String displayName(String tableName) {
+    Optional<IdsTable> t =
+        java.util.Arrays.stream(IdsTable.values()).filter(x -> x.tableName().equals(tableName)).findFirst();
+    return t.map(IdsTable::name).orElse(tableName);
+  }
+
+  private static double sec(long nanos) {
+    return nanos / 1e9;
+  }
+}

@@ -1,0 +1,112 @@
+package uk.nhs.tto.jobs;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import uk.nhs.tto.analysis.AnalysisResult;
+import uk.nhs.tto.analysis.AsOf;
+import uk.nhs.tto.analysis.CohortAnalysis;
+import uk.nhs.tto.analysis.PinnedInputs;
+import uk.nhs.tto.analysis.ScanBaseline;
+import uk.nhs.tto.config.Keys;
+import uk.nhs.tto.config.Settings;
+import uk.nhs.tto.disclosure.Disclosure;
+import uk.nhs.tto.errors.TtoException;
+import uk.nhs.tto.report.Publication;
+
+/**
+ * {@code scripts/tto analyse}: the cohort evaluation of SPEC §5 on the gold tables (optionally as of an earlier
+ * version), written to {@code results.did} and {@code results.runs}; prints the disclosure-controlled headline.
+ */
+public final class AnalyseJob implements Job {
+
+  /** Options that override {@code tto.analysis.*} settings for one run. */
+  private static final Map<String, String> MODEL_OPTIONS =
+      Map.of("intensity", Keys.ANALYSIS_INTENSITY, "covariates", Keys.ANALYSIS_COVARIATES, "random",
+          Keys.ANALYSIS_RANDOM, "method", Keys.ANALYSIS_METHOD);
+
+  @Override
+  public String summary() {
+    return "difference-in-differences per domain (SPEC §5) into results.did and results.runs";
+  }
+
+  @Override
+  public String usage() {
+    return "  --as-of-version N      read version N of gold.courses and gold.score_pairs (one derive run)\n"
+        + "  --as-of-timestamp T    read the gold tables as they were at T (UTC, e.g. \"2024-05-01 12:00:00\")\n"
+        + "  --as-of-run RUN_ID     read exactly the input versions an earlier run recorded in results.runs\n"
+        + "  --intensity HIGH|LOW|ANY  --covariates age_band,gender,ethnic_group,imd_quintile\n"
+        + "  --random service/therapist/client  --method REML|ML (or --ml)   override tto.analysis.* settings\n"
+        + "  --json FILE            write the SPEC §7 summary (disclosure-controlled)\n"
+        + "  --time-scan            first time one plain scan of gold.score_pairs, to compare the analysis with\n"
+        + "  --lake DIR|s3a://…     the lakehouse (default ./lakehouse)   --conf FILE   --profile NAME";
+  }
+
+  @Override
+  public int run(JobContext ctx) throws Exception {
+    Args args = ctx.args();
+    Settings settings = ctx.settings().with(modelOverrides(args));
+    AsOf asOf = asOf(args);
+    Double scan = null;
+    if (args.has("time-scan")) {
+      // A warm-up scan first, so neither figure pays for JIT compilation and the file cache alone.
+      PinnedInputs inputs = PinnedInputs.resolve(ctx.lake(), AsOf.latest());
+      ScanBaseline.seconds(inputs.read(PinnedInputs.SCORE_PAIRS));
+      scan = ScanBaseline.seconds(inputs.read(PinnedInputs.SCORE_PAIRS));
+    }
+    AnalysisResult result = CohortAnalysis.run(ctx.lake(), settings, asOf, commandLine(args));
+    Publication pub = Publication.of(result.run(), result.domains(), Disclosure.from(settings));
+    ctx.out().println("run " + result.runId() + " (" + asOf.describe() + ")");
+    ctx.out().print(pub.headlineTable());
+    AnalysisResult.Timings t = result.timings();
+    ctx.err().printf(Locale.ROOT, "tto analyse: %.2f s (prepare+describe %.2f, fit %.2f, quality %.2f, write %.2f)%n",
+        t.total(), t.prepareAndDescribe(), t.fit(), t.quality(), t.write());
+    if (scan != null) {
+      ctx.out().printf(Locale.ROOT, "timing: scan of gold.score_pairs %.3f s, analyse %.3f s, ratio %.2f%n", scan,
+          t.total(), t.total() / scan);
+    }
+    ctx.writeJsonIfAsked(pub.json());
+    return 0;
+  }
+
+  static AsOf asOf(Args args) {
+    int given = (args.has("as-of-version") ? 1 : 0) + (args.has("as-of-timestamp") ? 1 : 0)
+        + (args.has("as-of-run") ? 1 : 0);
+    if (given > 1) {
+      throw TtoException.of(
+          "More than one of --as-of-version, --as-of-timestamp and --as-of-run was given",
+          "each names the input versions on its own", "keep one of them");
+    }
+    if (args.has("as-of-version")) {
+      return AsOf.version(args.longOr("as-of-version", -1));
+    }
+    if (args.has("as-of-timestamp")) {
+      return AsOf.timestamp(args.get("as-of-timestamp"));
+    }
+    if (args.has("as-of-run")) {
+      return AsOf.run(args.get("as-of-run"));
+    }
+    return AsOf.latest();
+  }
+
+  private static Map<String, String> modelOverrides(Args args) {
+    Map<String, String> out = new LinkedHashMap<>();
+    MODEL_OPTIONS.forEach((opt, key) -> {
+      if (args.has(opt)) {
+        out.put(key, args.get(opt));
+      }
+    });
+    if (args.has("ml")) {
+      out.put(Keys.ANALYSIS_METHOD, "ML");
+    }
+    return out;
+  }
+
+  /** The command as typed (options in the order given), for results.runs. */
+  static String commandLine(Args args) {
+    StringBuilder sb = new StringBuilder("scripts/tto ").append(args.command());
+    args.options().forEach((k, v) -> sb.append(" --").append(k).append("true".equals(v) ? "" : " " + v));
+    args.positional().forEach(p -> sb.append(' ').append(p));
+    return sb.toString();
+  }
+}
