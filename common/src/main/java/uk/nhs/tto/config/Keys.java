@@ -23,6 +23,9 @@ public final class Keys {
   public static final String ANALYSIS_RANDOM = "tto.analysis.random";
   public static final String ANALYSIS_METHOD = "tto.analysis.method";
   public static final String REPORTS = "tto.reports";
+  public static final String NIGHTLY_LOCK_DIR = "tto.nightly.lock.dir";
+  public static final String NIGHTLY_MAX_QUARANTINED_FRACTION = "tto.nightly.max.quarantined.fraction";
+  public static final String NIGHTLY_MAX_REFUSED_FILES = "tto.nightly.max.refused.files";
 
   static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
@@ -42,6 +45,8 @@ public final class Keys {
     DEFAULTS.put(ANALYSIS_RANDOM, "service/therapist/client");
     DEFAULTS.put(ANALYSIS_METHOD, "REML");
     DEFAULTS.put(REPORTS, "reports");
+    DEFAULTS.put(NIGHTLY_MAX_QUARANTINED_FRACTION, "0.05");
+    DEFAULTS.put(NIGHTLY_MAX_REFUSED_FILES, "0");
   }
 
   private Keys() {}

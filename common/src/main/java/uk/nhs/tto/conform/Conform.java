@@ -338,11 +338,12 @@ public final class Conform {
 
     Column status =
         when(col("_winner"), RowCheck.firstBroken(checks, lit(ACCEPTED))).otherwise(lit(SUPERSEDED));
+    // Message and record branch on the status rather than re-testing every check: each check is evaluated once.
     Dataset<Row> classified =
         parents
             .apply(bronze.select(staged.toArray(Column[]::new)))
             .withColumn("_status", status)
-            .withColumn("_message", when(col("_winner"), RowCheck.firstMessage(checks)))
+            .withColumn("_message", RowCheck.messageFor(col("_status"), checks))
             .withColumn(
                 "_record",
                 when(not(col("_status").isin(ACCEPTED, SUPERSEDED)),

@@ -128,11 +128,18 @@ public record RowCheck(String rule, Column broken, Column detail, String fix) {
     return status == null ? otherwise : status.otherwise(otherwise);
   }
 
-  /** The message of the first broken rule, else null. */
-  static Column firstMessage(List<RowCheck> checks) {
+  /**
+   * The message of the rule a row was quarantined under, given its {@code status} from {@link #firstBroken};
+   * null for any other status. Checks are distinct rules within one table, so the rule id picks the message.
+   */
+  static Column messageFor(Column status, List<RowCheck> checks) {
+    if (checks.stream().map(RowCheck::rule).distinct().count() != checks.size()) {
+      throw new IllegalArgumentException("Each check of a table must be a different rule, cannot be: " + checks);
+    }
     Column message = null;
     for (RowCheck c : checks) {
-      message = message == null ? when(c.broken(), c.message()) : message.when(c.broken(), c.message());
+      Column isThis = status.equalTo(lit(c.rule()));
+      message = message == null ? when(isThis, c.message()) : message.when(isThis, c.message());
     }
     return message == null ? lit(null).cast("string") : message;
   }

@@ -68,39 +68,18 @@ final class CsvRowSink implements RowSink {
   public RowSink id(byte[] prefix, long number) throws IOException {
     separator();
     raw(prefix);
-    room(ID_DIGITS + 20);
-    long n = number;
-    int len = 0;
-    do {
-      scratch[len++] = DIGITS[(int) (n % 10)];
-      n /= 10;
-    } while (n > 0);
-    for (int i = len; i < ID_DIGITS; i++) {
-      buf[pos++] = '0';
-    }
-    while (len > 0) {
-      buf[pos++] = scratch[--len];
-    }
+    digits(number, ID_DIGITS);
     return this;
   }
 
   @Override
   public RowSink number(long value) throws IOException {
     separator();
-    room(21);
-    long n = value;
-    if (n < 0) {
+    if (value < 0) {
+      room(1);
       buf[pos++] = '-';
-      n = -n;
     }
-    int len = 0;
-    do {
-      scratch[len++] = DIGITS[(int) (n % 10)];
-      n /= 10;
-    } while (n > 0);
-    while (len > 0) {
-      buf[pos++] = scratch[--len];
-    }
+    digits(Math.abs(value), 1);
     return this;
   }
 
@@ -144,6 +123,22 @@ final class CsvRowSink implements RowSink {
       flush();
     } finally {
       out.close();
+    }
+  }
+
+  /** Decimal digits of a non-negative number, left-padded with zeros to {@code width}. */
+  private void digits(long n, int width) throws IOException {
+    room(Math.max(width, 19));
+    int len = 0;
+    do {
+      scratch[len++] = DIGITS[(int) (n % 10)];
+      n /= 10;
+    } while (n > 0);
+    for (int i = len; i < width; i++) {
+      buf[pos++] = '0';
+    }
+    while (len > 0) {
+      buf[pos++] = scratch[--len];
     }
   }
 

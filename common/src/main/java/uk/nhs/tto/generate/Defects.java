@@ -1,5 +1,6 @@
 package uk.nhs.tto.generate;
 
+import java.time.LocalDate;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,7 @@ final class Defects {
   }
 
   /** Either an impossible date in the folder's year or a real date in dd/MM/yyyy. */
-  String badDate(int monthYear, java.time.LocalDate real) {
+  String badDate(int monthYear, LocalDate real) {
     if (rng.chance(0.5)) {
       return monthYear + "-02-30";
     }

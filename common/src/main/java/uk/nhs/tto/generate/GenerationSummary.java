@@ -3,6 +3,7 @@ package uk.nhs.tto.generate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import uk.nhs.tto.ingest.IdsTable;
 
@@ -79,7 +80,7 @@ public final class GenerationSummary {
         "months", options.months(),
         "start", options.start().toString(),
         "end", options.end().toString(),
-        "format", options.format().name().toLowerCase(java.util.Locale.ROOT),
+        "format", options.format().name().toLowerCase(Locale.ROOT),
         "courses_per_service_year", options.coursesPerServiceYear(),
         "monthly_growth", options.monthlyGrowth(),
         "defect_fraction", options.defectFraction()));
@@ -170,11 +171,11 @@ public final class GenerationSummary {
   }
 
   static String label(Outcome.Cohort c) {
-    return c.name().toLowerCase(java.util.Locale.ROOT);
+    return c.name().toLowerCase(Locale.ROOT);
   }
 
   private static Outcome.Cohort cohortOf(String label) {
-    return Outcome.Cohort.valueOf(label.toUpperCase(java.util.Locale.ROOT));
+    return Outcome.Cohort.valueOf(label.toUpperCase(Locale.ROOT));
   }
 
   /** A map that keeps the order its keys are given in ({@code key, value, key, value, ...}). */

@@ -58,13 +58,14 @@ final class MonthWriter {
     this.days = days;
     this.tally = tally;
     this.defects = defects;
-    this.service = ascii(plan.code)[0];
-    this.personPrefix = ascii(plan.code + "-PN")[0];
-    this.pathwayPrefix = ascii(plan.code + "-PW")[0];
-    this.contactPrefix = ascii(plan.code + "-CC")[0];
-    this.activityPrefix = ascii(plan.code + "-CA")[0];
-    this.score606Prefix = ascii(plan.code + "-SR")[0];
-    this.score607Prefix = ascii(plan.code + "-SA")[0];
+    // Record ids: service code, a hyphen, a table prefix and a counter, so they are unique nationally.
+    this.service = plan.code.getBytes(StandardCharsets.US_ASCII);
+    this.personPrefix = (plan.code + "-PN").getBytes(StandardCharsets.US_ASCII);
+    this.pathwayPrefix = (plan.code + "-PW").getBytes(StandardCharsets.US_ASCII);
+    this.contactPrefix = (plan.code + "-CC").getBytes(StandardCharsets.US_ASCII);
+    this.activityPrefix = (plan.code + "-CA").getBytes(StandardCharsets.US_ASCII);
+    this.score606Prefix = (plan.code + "-SR").getBytes(StandardCharsets.US_ASCII);
+    this.score607Prefix = (plan.code + "-SA").getBytes(StandardCharsets.US_ASCII);
     this.therapists = ascii(plan.therapistIds);
     this.scoreCodes = ascii(options.codebook().scoreCodes().toArray(String[]::new));
     List<String> therapy = new ArrayList<>(options.codebook().highIntensityCodes());

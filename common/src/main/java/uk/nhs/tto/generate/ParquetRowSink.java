@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetFileWriter;
@@ -22,6 +23,12 @@ import org.apache.parquet.schema.Types;
  * optional UTF-8 string holding the value as a CSV would deliver it, so both formats carry the same values.
  */
 final class ParquetRowSink implements RowSink {
+
+  /**
+   * One Hadoop configuration for all writers: building one parses Hadoop's default resources, which would cost
+   * more than writing a month's small files. Writers only read it.
+   */
+  private static final Configuration HADOOP = new Configuration();
 
   private static final String MONTH = "Unique_MonthID";
   private static final String SUBMISSION = "UniqueSubmissionID";
@@ -50,6 +57,7 @@ final class ParquetRowSink implements RowSink {
     MessageType type = schema.named("extract");
     this.groups = new SimpleGroupFactory(type);
     this.writer = ExampleParquetWriter.builder(new LocalOutputFile(file))
+        .withConf(HADOOP)
         .withType(type)
         .withCompressionCodec(CompressionCodecName.SNAPPY)
         .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)

@@ -37,10 +37,6 @@ final class Referral {
   String[] complaints;
   boolean personality;
 
-  /** Planned intensity of treatment (the SPEC derives it from the care activities). */
-  boolean highIntensity;
-  boolean steppedUp;
-
   int contacts;
   int[] contactDay = new int[16];
   /** Minutes after midnight, or -1 when the time is missing. */

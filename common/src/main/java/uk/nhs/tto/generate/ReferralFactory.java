@@ -53,7 +53,6 @@ final class ReferralFactory {
   private final ServicePlan plan;
   private final Rng rng;
   private final int highCodes;
-  private final int lowCodes;
   private final double[] highCodeWeights;
   private final double[] lowCodeWeights;
   private final int dataLastDay;
@@ -63,10 +62,9 @@ final class ReferralFactory {
     this.plan = plan;
     this.rng = rng;
     this.highCodes = codebook.highIntensityCodes().size();
-    this.lowCodes = codebook.lowIntensityCodes().size();
     // The first code of each list (CBT, guided self-help) is the most common, as in practice.
     this.highCodeWeights = Rng.cumulative(declining(highCodes));
-    this.lowCodeWeights = Rng.cumulative(declining(lowCodes));
+    this.lowCodeWeights = Rng.cumulative(declining(codebook.lowIntensityCodes().size()));
     this.dataLastDay = dataLastDay;
     this.ids = ids;
   }
@@ -143,8 +141,6 @@ final class ReferralFactory {
   private void treatment(Referral r, int assessmentDay, int assessor) {
     boolean high = rng.chance(P_HIGH);
     boolean stepUp = !high && rng.chance(P_STEP_UP);
-    r.highIntensity = high || stepUp;
-    r.steppedUp = stepUp;
     int therapist = pickTherapist(high);
     int code = high ? highCode() : lowCode();
     // Planned sessions: about 6 low-intensity, 9 high-intensity (a stepped-up course adds a high-intensity block).

@@ -11,7 +11,7 @@ import uk.nhs.tto.errors.TtoException;
  * services; {@code national} is a year of England (≥ 600,000 finished courses, ≥ 30 million score rows).
  */
 public enum Scale {
-  RUN_LOCAL("run-local", 20, 24, 340, 0.02),
+  RUN_LOCAL("run-local", 20, 24, 340, 0.023),
   SEED_STUDY("seed-study", 20, 36, 184, 0.01),
   NATIONAL("national", 150, 12, 4100, 0.005);
 

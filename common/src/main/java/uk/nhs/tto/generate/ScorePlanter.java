@@ -1,5 +1,7 @@
 package uk.nhs.tto.generate;
 
+import java.util.Arrays;
+
 /**
  * Adds score records to a simulated referral so that the SPEC's first and last scores (§3) follow
  * {@link ScoreModel} with the planted effect, and works out how the SPEC will classify the course (§5).
@@ -245,11 +247,11 @@ final class ScorePlanter {
   private int add(int day, byte source, int contact) {
     if (occasions == occDay.length) {
       int n = occasions * 2;
-      occDay = java.util.Arrays.copyOf(occDay, n);
-      occSource = java.util.Arrays.copyOf(occSource, n);
-      occContact = java.util.Arrays.copyOf(occContact, n);
-      state = java.util.Arrays.copyOf(state, n * DOMAINS);
-      value = java.util.Arrays.copyOf(value, n * DOMAINS);
+      occDay = Arrays.copyOf(occDay, n);
+      occSource = Arrays.copyOf(occSource, n);
+      occContact = Arrays.copyOf(occContact, n);
+      state = Arrays.copyOf(state, n * DOMAINS);
+      value = Arrays.copyOf(value, n * DOMAINS);
     }
     int o = occasions++;
     occDay[o] = day;

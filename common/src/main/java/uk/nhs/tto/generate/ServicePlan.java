@@ -54,7 +54,8 @@ final class ServicePlan {
       w--;
     }
     this.windowMonths = w;
-    this.washoutDays = rng.chance(0.15) ? 30 : 0;
+    // Most services have no washout; every sixth (T0003, T0009, ...) has 30 days, so every extract has some.
+    this.washoutDays = index % 6 == 3 ? 30 : 0;
     this.changeDay = Days.of(changeDate);
     this.preStartDay = Days.of(changeDate.minusMonths(w));
     this.postEndDay = Days.of(changeDate.plusMonths(w));

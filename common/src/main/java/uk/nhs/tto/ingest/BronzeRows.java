@@ -45,11 +45,10 @@ final class BronzeRows extends FileRows<Row> {
   @Override
   protected void beginFile(FileSurvey file, List<String> header) {
     target = new int[header.size()];
-    identifier = new boolean[header.size()];
     for (int i = 0; i < header.size(); i++) {
       target[i] = positions.get(header.get(i).toLowerCase(Locale.ROOT));
-      identifier[i] = IdsTable.PSEUDONYMISED.contains(header.get(i));
     }
+    identifier = identifierColumns(header);
   }
 
   @Override

@@ -53,7 +53,7 @@ final class ExtractListing {
         LocatedFileStatus status = it.next();
         String full = status.getPath().toUri().getPath();
         String relative = full.startsWith(prefix) ? full.substring(prefix.length()) : status.getPath().getName();
-        if (!isHidden(relative)) {
+        if (!isHidden(relative) && !isRootMetadata(relative)) {
           files.add(classify(status.getPath().toString(), relative, status.getLen()));
         }
       }
@@ -102,6 +102,15 @@ final class ExtractListing {
               + " of " + TABLES + "; rename it or move it out of the extracts root";
     }
     return new ExtractFile(path, relative, size, table, format, service, month, problem);
+  }
+
+  /**
+   * A file directly in the extracts root that is not named like an IDS table is delivery metadata (a manifest, or
+   * the generator's cohorts.csv and generator.json), not an extract file: it is not ingested and not refused. A
+   * root-level file named like a table is misplaced data and is refused like any other misplaced file.
+   */
+  static boolean isRootMetadata(String relative) {
+    return relative.indexOf('/') < 0 && IdsTable.forFileName(relative).isEmpty();
   }
 
   private static boolean isHidden(String relative) {

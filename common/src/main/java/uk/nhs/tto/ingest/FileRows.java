@@ -34,6 +34,15 @@ abstract class FileRows<T> implements Iterator<T> {
     }
   }
 
+  /** Which of a header's columns are pseudonymised (SPEC §1: Person_ID, PathwayID, CareProfLocalId). */
+  static boolean[] identifierColumns(List<String> header) {
+    boolean[] identifier = new boolean[header.size()];
+    for (int i = 0; i < identifier.length; i++) {
+      identifier[i] = IdsTable.PSEUDONYMISED.contains(header.get(i));
+    }
+    return identifier;
+  }
+
   /** Called when a file is opened, before its first record. */
   protected abstract void beginFile(FileSurvey file, List<String> header);
 

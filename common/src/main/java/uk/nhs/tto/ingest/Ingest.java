@@ -3,25 +3,31 @@ package uk.nhs.tto.ingest;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import uk.nhs.tto.config.Settings;
 import uk.nhs.tto.errors.TtoException;
 import uk.nhs.tto.lake.Lake;
@@ -48,6 +54,10 @@ public final class Ingest {
   private Consumer<String> progress = message -> {};
   private Consumer<String> afterCommit = table -> {};
   private long started;
+  private ProgressTicker ticker;
+
+  /** Tables written at once: enough to overlap one table's commit with another's tasks, few enough for memory. */
+  private static final int TABLES_AT_ONCE = 3;
 
   private Ingest(Lake lake, Settings settings) {
     this.lake = Objects.requireNonNull(lake);
@@ -78,9 +88,17 @@ public final class Ingest {
 
   public IngestResult run(String extractsRoot) {
     started = System.nanoTime();
-    SparkSession spark = lake.spark();
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    HadoopConf conf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(lake.spark().sparkContext());
+    try (ProgressTicker ticker = new ProgressTicker(jsc.statusTracker(), this::say, 15)) {
+      this.ticker = ticker;
+      return ingest(jsc, extractsRoot);
+    } finally {
+      this.ticker = null;
+    }
+  }
+
+  private IngestResult ingest(JavaSparkContext jsc, String extractsRoot) {
+    HadoopConf conf = new HadoopConf(jsc.hadoopConfiguration());
     PseudonymisationKey key = PseudonymisationKey.resolve(settings, lake.root(), conf.get());
     say("pseudonymisation key from " + key.source());
 
@@ -106,15 +124,7 @@ public final class Ingest {
     if (resumed == null) {
       ledger.begin(attempt);
     }
-    Pseudonymiser pseudonymiser = key.pseudonymiser();
-    for (IdsTable table : IdsTable.values()) {
-      List<FileSurvey> files =
-          fresh.stream()
-              .filter(s -> s.status() == FileSurvey.Status.INGESTED && s.file().table() == table)
-              .toList();
-      writeBronze(jsc, conf, table, files, attempt, pseudonymiser);
-      writeQuarantine(jsc, conf, table, files, attempt, pseudonymiser);
-    }
+    writeTables(new Batch(jsc, conf, attempt, key.pseudonymiser()), fresh);
     writeMeta(fresh, attempt);
     ledger.finish(attempt);
     say("committed batch " + batchId);
@@ -147,7 +157,8 @@ public final class Ingest {
       return List.of();
     }
     Broadcast<KnownFiles> knownEverywhere = jsc.broadcast(known);
-    jsc.setJobDescription("ingest: survey " + files.size() + " files");
+    String stage = "surveying " + files.size() + " files";
+    describe(jsc, stage);
     try {
       return jsc.parallelize(bins, bins.size())
           .flatMap(
@@ -165,6 +176,7 @@ public final class Ingest {
     } catch (RuntimeException e) {
       throw failure("survey the extract files", e);
     } finally {
+      ticker.done(stage);
       knownEverywhere.destroy();
     }
   }
@@ -178,13 +190,67 @@ public final class Ingest {
             .collect(Collectors.joining("\n")));
   }
 
-  private void writeBronze(
-      JavaSparkContext jsc,
-      HadoopConf conf,
-      IdsTable table,
-      List<FileSurvey> files,
-      IngestLedger.Attempt attempt,
-      Pseudonymiser pseudonymiser) {
+  /** What every append of one attempt shares. */
+  private record Batch(
+      JavaSparkContext jsc, HadoopConf conf, IngestLedger.Attempt attempt, Pseudonymiser pseudonymiser) {}
+
+  /**
+   * Writes each table's bronze and quarantine rows, a few tables at a time, biggest first: the appends are
+   * independent and each is idempotent, and overlapping them keeps executors busy while the driver commits.
+   */
+  private void writeTables(Batch batch, List<FileSurvey> fresh) {
+    Map<IdsTable, List<FileSurvey>> byTable =
+        fresh.stream()
+            .filter(s -> s.status() == FileSurvey.Status.INGESTED)
+            .collect(Collectors.groupingBy(s -> s.file().table(), () -> new EnumMap<>(IdsTable.class),
+                Collectors.toList()));
+    List<IdsTable> biggestFirst =
+        byTable.keySet().stream()
+            .sorted(Comparator.comparingLong(
+                (IdsTable t) -> byTable.get(t).stream().mapToLong(s -> s.file().size()).sum()).reversed())
+            .toList();
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            TABLES_AT_ONCE,
+            r -> {
+              Thread t = new Thread(r, "ingest-table-writer");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<Future<?>> writes = new ArrayList<>();
+      for (IdsTable table : biggestFirst) {
+        List<FileSurvey> files = byTable.get(table);
+        writes.add(pool.submit(() -> {
+          writeBronze(batch, table, files);
+          writeQuarantine(batch, table, files);
+        }));
+      }
+      Throwable failed = null;
+      for (Future<?> write : writes) {
+        try {
+          write.get();
+        } catch (ExecutionException e) {
+          failed = failed == null ? e.getCause() : failed;
+        }
+      }
+      if (failed instanceof RuntimeException e) {
+        throw e;
+      }
+      if (failed instanceof Error e) {
+        throw e;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw TtoException.withExitCode(
+          TtoException.INFRASTRUCTURE, "Ingest was interrupted", "its thread was stopped while tables were written",
+          "run ingest again; committed tables are resumed, not repeated");
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  private void writeBronze(Batch batch, IdsTable table, List<FileSurvey> files) {
     if (files.isEmpty()) {
       return;
     }
@@ -193,48 +259,63 @@ public final class Ingest {
     List<String> delivered =
         IngestTables.deliveredColumns(
             exists ? lake.read(name).schema() : null, table, files.stream().map(FileSurvey::header).toList());
-    java.sql.Timestamp ingestedAt = attempt.ingestedAt();
-    String batch = attempt.batchId();
+    HadoopConf conf = batch.conf();
+    Timestamp ingestedAt = batch.attempt().ingestedAt();
+    String batchId = batch.attempt().batchId();
+    Pseudonymiser pseudonymiser = batch.pseudonymiser();
     JavaRDD<Row> rows =
-        parallelize(jsc, files)
-            .flatMap(bin -> new BronzeRows(bin, conf.get(), delivered, ingestedAt, batch, pseudonymiser));
-    long expected = files.stream().mapToLong(FileSurvey::rowsAccepted).sum();
-    jsc.setJobDescription("ingest: " + name);
-    append(name, lake.spark().createDataFrame(rows, IngestTables.bronzeSchema(delivered)), attempt, !exists);
-    if (attempt.resumed()) {
-      verify(name, lake.read(name).filter(col(IngestTables.BATCH_ID).equalTo(lit(batch))), expected);
-    }
-    say(String.format("%s: appended %,d rows from %d files", name, expected, files.size()));
-    afterCommit.accept(name);
+        parallelize(batch.jsc(), files)
+            .flatMap(bin -> new BronzeRows(bin, conf.get(), delivered, ingestedAt, batchId, pseudonymiser));
+    commit(
+        batch, name, lake.spark().createDataFrame(rows, IngestTables.bronzeSchema(delivered)), !exists,
+        files.size(), files.stream().mapToLong(FileSurvey::rowsAccepted).sum(),
+        col(IngestTables.BATCH_ID).equalTo(lit(batchId)));
   }
 
-  private void writeQuarantine(
-      JavaSparkContext jsc,
-      HadoopConf conf,
-      IdsTable table,
-      List<FileSurvey> files,
-      IngestLedger.Attempt attempt,
-      Pseudonymiser pseudonymiser) {
-    String name = IngestTables.quarantine(table);
+  private void writeQuarantine(Batch batch, IdsTable table, List<FileSurvey> files) {
     List<FileSurvey> withDefects = files.stream().filter(s -> s.rowsQuarantined() > 0).toList();
     if (withDefects.isEmpty()) {
       return;
     }
-    java.sql.Timestamp ingestedAt = attempt.ingestedAt();
+    HadoopConf conf = batch.conf();
+    Timestamp ingestedAt = batch.attempt().ingestedAt();
+    Pseudonymiser pseudonymiser = batch.pseudonymiser();
     JavaRDD<Row> rows =
-        parallelize(jsc, withDefects).flatMap(bin -> new QuarantineRows(bin, conf.get(), ingestedAt, pseudonymiser));
-    long expected = withDefects.stream().mapToLong(FileSurvey::rowsQuarantined).sum();
-    jsc.setJobDescription("ingest: " + name);
-    append(name, lake.spark().createDataFrame(rows, IngestTables.QUARANTINE), attempt, false);
-    if (attempt.resumed()) {
-      verify(
-          name,
-          lake.read(name)
-              .filter(col("stage").equalTo(lit(IngestTables.STAGE)))
-              .filter(col(IngestTables.INGESTED_AT).equalTo(lit(ingestedAt))),
-          expected);
+        parallelize(batch.jsc(), withDefects)
+            .flatMap(bin -> new QuarantineRows(bin, conf.get(), ingestedAt, pseudonymiser));
+    commit(
+        batch, IngestTables.quarantine(table), lake.spark().createDataFrame(rows, IngestTables.QUARANTINE), false,
+        withDefects.size(), withDefects.stream().mapToLong(FileSurvey::rowsQuarantined).sum(),
+        col("stage").equalTo(lit(IngestTables.STAGE)).and(col(IngestTables.INGESTED_AT).equalTo(lit(ingestedAt))));
+  }
+
+  /**
+   * Appends one table's rows of the batch. After a resumed attempt the table must hold exactly the rows the survey
+   * counted ({@code attemptRows} selects them): the killed attempt's commit is skipped by Delta, so this proves it
+   * holds what this attempt would have written. A fresh attempt's append is one Spark job over checksum-verified
+   * bytes and needs no such check.
+   */
+  private void commit(
+      Batch batch, String name, Dataset<Row> data, boolean columnMapping, int files, long expected,
+      Column attemptRows) {
+    String stage = "writing " + name;
+    describe(batch.jsc(), stage);
+    try {
+      append(name, data, batch.attempt(), columnMapping);
+    } finally {
+      ticker.done(stage);
     }
-    say(String.format("%s: appended %,d rows from %d files", name, expected, withDefects.size()));
+    if (batch.attempt().resumed()) {
+      long found = lake.read(name).filter(attemptRows).count();
+      if (found != expected) {
+        throw TtoException.withExitCode(
+            TtoException.INFRASTRUCTURE,
+            name + " holds " + found + " rows of this ingest batch where " + expected + " were expected",
+            "the table was changed by another process during ingest, or an earlier attempt was only partly undone",
+            "make sure no other ingest runs on this lakehouse, then run ingest again");
+      }
+    }
+    say(String.format("%s: appended %,d rows from %d files", name, expected, files));
     afterCommit.accept(name);
   }
 
@@ -284,22 +365,6 @@ public final class Ingest {
     }
   }
 
-  /**
-   * After resuming, the table must hold exactly the rows the survey counted for this batch: the commits the
-   * killed attempt made are skipped by Delta, so this proves they hold what this attempt would have written.
-   * (A fresh attempt's append is one Spark job over checksum-verified bytes, so it needs no such check.)
-   */
-  private static void verify(String name, Dataset<Row> attemptRows, long expected) {
-    long found = attemptRows.count();
-    if (found != expected) {
-      throw TtoException.withExitCode(
-          TtoException.INFRASTRUCTURE,
-          name + " holds " + found + " rows of this ingest batch where " + expected + " were expected",
-          "the table was changed by another process during ingest, or an earlier attempt was only partly undone",
-          "make sure no other ingest runs on this lakehouse, then run ingest again");
-    }
-  }
-
   /** A Spark job failure as the user should see it: the TtoException a task raised, if one did. */
   private static RuntimeException failure(String what, RuntimeException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
@@ -314,7 +379,12 @@ public final class Ingest {
         "check the storage and the log above, then run ingest again; committed tables are resumed, not repeated");
   }
 
-  private void say(String message) {
+  private void describe(JavaSparkContext jsc, String stage) {
+    jsc.setJobDescription("ingest: " + stage);
+    ticker.begin(stage);
+  }
+
+  private synchronized void say(String message) {
     progress.accept(String.format("ingest: %s (%.1f s)", message, (System.nanoTime() - started) / 1e9));
   }
 }

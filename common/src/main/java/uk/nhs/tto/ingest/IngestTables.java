@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -40,24 +41,10 @@ public final class IngestTables {
    * Lineage columns of every bronze table. They come first so that Delta's per-file statistics (kept for the first
    * 32 columns) always cover {@code _batch_id}, which ingest's own checks filter on.
    */
-  public static final StructType LINEAGE =
-      new StructType()
-          .add(SOURCE_FILE, StringType)
-          .add(SOURCE_SHA256, StringType)
-          .add(LINE, LongType)
-          .add(INGESTED_AT, TimestampType)
-          .add(SERVICE_ID, StringType)
-          .add(MONTH_ID, IntegerType)
-          .add(BATCH_ID, StringType);
+  public static final StructType LINEAGE = source().add(BATCH_ID, StringType);
 
   public static final StructType QUARANTINE =
-      new StructType()
-          .add(SOURCE_FILE, StringType)
-          .add(SOURCE_SHA256, StringType)
-          .add(LINE, LongType)
-          .add(INGESTED_AT, TimestampType)
-          .add(SERVICE_ID, StringType)
-          .add(MONTH_ID, IntegerType)
+      source()
           .add("stage", StringType)
           .add("rule", StringType)
           .add("message", StringType)
@@ -82,6 +69,17 @@ public final class IngestTables {
       Arrays.stream(LINEAGE.fieldNames()).map(n -> n.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
 
   private IngestTables() {}
+
+  /** Where a row came from: the columns bronze and quarantine rows share. */
+  private static StructType source() {
+    return new StructType()
+        .add(SOURCE_FILE, StringType)
+        .add(SOURCE_SHA256, StringType)
+        .add(LINE, LongType)
+        .add(INGESTED_AT, TimestampType)
+        .add(SERVICE_ID, StringType)
+        .add(MONTH_ID, IntegerType);
+  }
 
   public static String bronze(IdsTable table) {
     return "bronze." + table.tableName();
@@ -117,7 +115,7 @@ public final class IngestTables {
   /** Lineage columns, then the delivered columns as strings. */
   static StructType bronzeSchema(List<String> delivered) {
     List<StructField> fields = new ArrayList<>(Arrays.asList(LINEAGE.fields()));
-    delivered.forEach(name -> fields.add(new StructField(name, StringType, true, org.apache.spark.sql.types.Metadata.empty())));
+    delivered.forEach(name -> fields.add(new StructField(name, StringType, true, Metadata.empty())));
     return new StructType(fields.toArray(new StructField[0]));
   }
 }

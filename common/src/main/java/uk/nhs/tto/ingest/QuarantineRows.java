@@ -34,10 +34,7 @@ final class QuarantineRows extends FileRows<Row> {
   @Override
   protected void beginFile(FileSurvey file, List<String> header) {
     this.header = header;
-    this.identifier = new boolean[header.size()];
-    for (int i = 0; i < header.size(); i++) {
-      identifier[i] = IdsTable.PSEUDONYMISED.contains(header.get(i));
-    }
+    this.identifier = identifierColumns(header);
   }
 
   @Override

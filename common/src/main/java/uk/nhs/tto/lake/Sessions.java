@@ -49,6 +49,8 @@ public final class Sessions {
             .config("spark.default.parallelism", "2")
             .config("spark.databricks.delta.snapshotPartitions", "1")
             .config("spark.sql.adaptive.enabled", "false")
+            // Test data are tiny: compiling whole-stage code costs more than it saves (about a fifth of the CPU).
+            .config("spark.sql.codegen.wholeStage", "false")
             .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "1")
             .config("spark.databricks.delta.properties.defaults.enableDeletionVectors", "false");
     required().forEach(b::config);

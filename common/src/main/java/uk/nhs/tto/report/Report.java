@@ -42,9 +42,14 @@ public final class Report {
     return write(publication(lake, settings, runId), settings);
   }
 
+  /** The folder a run's report is written to: {@code <tto.reports>/<run-id>}. */
+  public static Path directory(Settings settings, String runId) {
+    return Path.of(settings.string(Keys.REPORTS)).resolve(runId);
+  }
+
   /** Writes a publication's report under the configured reports folder; returns its {@code index.html}. */
   public static Path write(Publication pub, Settings settings) {
-    Path dir = Path.of(settings.string(Keys.REPORTS)).resolve(pub.run().runId());
+    Path dir = directory(settings, pub.run().runId());
     try {
       Files.createDirectories(dir);
       writeAtomically(dir.resolve("did.csv"), pub.csv());

@@ -37,14 +37,18 @@ final class Extracts {
         .threads(2);
   }
 
-  /** One row of an extract file, with where it came from. */
-  record Row(String service, int folderMonth, String file, int line, Map<String, String> values) {
+  /** One row of an extract file, with where it came from; {@code columns} maps a column name to its position. */
+  record Row(String service, int folderMonth, String file, int line, Map<String, Integer> columns, String[] fields) {
     String get(String column) {
-      String v = values.get(column);
-      if (v == null) {
+      Integer i = columns.get(column);
+      if (i == null) {
         throw new IllegalArgumentException("no column " + column + " in " + file);
       }
-      return v;
+      return fields[i];
+    }
+
+    boolean has(String column) {
+      return columns.containsKey(column);
     }
   }
 
@@ -52,19 +56,22 @@ final class Extracts {
   static List<Row> rows(Path root, IdsTable table) {
     List<Row> out = new ArrayList<>();
     List<String> header = new ArrayList<>(table.required().keySet());
+    Map<String, Integer> columns = new LinkedHashMap<>();
+    for (String c : header) {
+      columns.put(c, columns.size());
+    }
     for (Path file : files(root, table)) {
       List<String> lines = lines(file);
       assertThat(lines.get(0).split(",", -1)).as("header of %s", file).containsExactlyElementsOf(header);
       String service = file.getParent().getParent().getFileName().toString();
       int month = Integer.parseInt(file.getParent().getFileName().toString());
+      String relative = root.relativize(file).toString();
       for (int i = 1; i < lines.size(); i++) {
         String[] fields = lines.get(i).split(",", -1);
-        assertThat(fields).as("%s line %d: %s", file, i + 1, lines.get(i)).hasSize(header.size());
-        Map<String, String> values = new LinkedHashMap<>();
-        for (int c = 0; c < fields.length; c++) {
-          values.put(header.get(c), fields[c]);
+        if (fields.length != header.size()) {
+          throw new AssertionError(file + " line " + (i + 1) + " has " + fields.length + " fields: " + lines.get(i));
         }
-        out.add(new Row(service, month, root.relativize(file).toString(), i + 1, values));
+        out.add(new Row(service, month, relative, i + 1, columns, fields));
       }
     }
     return out;

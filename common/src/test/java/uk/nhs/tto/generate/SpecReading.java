@@ -128,7 +128,7 @@ final class SpecReading {
       String key;
       String id;
       LocalDate date;
-      if (s.values().containsKey("UniqueID_IDS606")) {
+      if (s.has("UniqueID_IDS606")) {
         date = LocalDate.parse(s.get("AssToolCompDate"));
         key = date + "|0";
         id = s.get("UniqueID_IDS606");

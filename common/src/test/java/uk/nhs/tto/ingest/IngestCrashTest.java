@@ -43,6 +43,23 @@ class IngestCrashTest {
     return x;
   }
 
+  /** A lakehouse at {@code <tmp>/lake} with the extract of {@link #extract} ingested by a run killed half-way. */
+  private static Lake killedRun(SparkSession spark, Settings settings, ExtractFixture x, Path tmp) {
+    Lake lake = new Lake(spark, tmp.resolve("lake").toString());
+    killedRun(lake, settings, x.root());
+    return lake;
+  }
+
+  /** Every table as an uninterrupted ingest of the extract would leave it, excluding run timestamps. */
+  private static void assertSameAsOneUninterruptedRun(
+      Lake lake, SparkSession spark, Settings settings, ExtractFixture x, Path tmp) {
+    Lake reference = new Lake(spark, tmp.resolve("reference").toString());
+    Ingest.run(reference, settings, x.root().toString());
+    for (String table : TABLES) {
+      assertThat(content(lake, table)).as(table).isEqualTo(content(reference, table));
+    }
+  }
+
   private static void killedRun(Lake lake, Settings settings, Path extracts) {
     assertThatThrownBy(
             () ->
@@ -83,8 +100,7 @@ class IngestCrashTest {
       throws Exception {
     Settings settings = ExtractFixture.settingsWithTestKey(tmp.resolve("keys"));
     ExtractFixture x = extract(tmp.resolve("extracts"));
-    Lake lake = new Lake(spark, tmp.resolve("lake").toString());
-    killedRun(lake, settings, x.root());
+    Lake lake = killedRun(spark, settings, x, tmp);
     assertThat(lake.exists(IngestTables.META)).isFalse();
     assertThat(pendingMarkers(tmp.resolve("lake"))).hasSize(1);
     long committedVersion = lake.version(KILLED_AFTER);
@@ -97,11 +113,7 @@ class IngestCrashTest {
     assertThat(pendingMarkers(tmp.resolve("lake"))).isEmpty();
     assertThat(resumed.filesIngested()).isEqualTo(2);
 
-    Lake reference = new Lake(spark, tmp.resolve("reference").toString());
-    Ingest.run(reference, settings, x.root().toString());
-    for (String table : TABLES) {
-      assertThat(content(lake, table)).as(table).isEqualTo(content(reference, table));
-    }
+    assertSameAsOneUninterruptedRun(lake, spark, settings, x, tmp);
     // Both attempts stamped their rows with the killed attempt's start, as one run would have.
     List<Object> stamps =
         Stream.of("bronze.ids101referral", "bronze.ids201carecontact", "quarantine.ids101referral")
@@ -120,8 +132,7 @@ class IngestCrashTest {
       throws Exception {
     Settings settings = ExtractFixture.settingsWithTestKey(tmp.resolve("keys"));
     ExtractFixture x = extract(tmp.resolve("extracts"));
-    Lake lake = new Lake(spark, tmp.resolve("lake").toString());
-    killedRun(lake, settings, x.root());
+    Lake lake = killedRun(spark, settings, x, tmp);
     x.csv("T0001", 1490, IdsTable.IDS101Referral, "T0001,1490,511,P3,C3,2023-05-02,,");
     List<String> progress = new ArrayList<>();
 
@@ -130,10 +141,6 @@ class IngestCrashTest {
     assertThat(progress).anyMatch(line -> line.contains("rolling back batch"));
     assertThat(rerun.filesIngested()).isEqualTo(3);
     assertThat(pendingMarkers(tmp.resolve("lake"))).isEmpty();
-    Lake reference = new Lake(spark, tmp.resolve("reference").toString());
-    Ingest.run(reference, settings, x.root().toString());
-    for (String table : TABLES) {
-      assertThat(content(lake, table)).as(table).isEqualTo(content(reference, table));
-    }
+    assertSameAsOneUninterruptedRun(lake, spark, settings, x, tmp);
   }
 }

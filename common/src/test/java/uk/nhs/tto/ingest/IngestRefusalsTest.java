@@ -75,7 +75,10 @@ class IngestRefusalsTest {
     x.write("T0004/April/IDS101Referral.csv", ("x\n").getBytes(StandardCharsets.UTF_8));
     x.write("T0001/1489/IDS999Unknown.csv", ("x\n").getBytes(StandardCharsets.UTF_8));
     x.write("T0001/1489/IDS101Referral.txt", ("x\n").getBytes(StandardCharsets.UTF_8));
+    x.write("IDS001MPI.csv", ("x\n").getBytes(StandardCharsets.UTF_8));
+    // Delivery metadata in the root (the generator's side files): neither ingested nor refused.
     x.write("cohorts.csv", ("OrgID_Provider,ChangeDate,WindowMonths,WashoutDays\n").getBytes(StandardCharsets.UTF_8));
+    x.write("generator.json", ("{}\n").getBytes(StandardCharsets.UTF_8));
 
     lake = new Lake(spark, tmp.resolve("lake").toString());
     result = Ingest.run(lake, ExtractFixture.settingsWithTestKey(tmp.resolve("keys")), x.root().toString());
@@ -113,7 +116,7 @@ class IngestRefusalsTest {
             "T0004/April/IDS101Referral.csv",
             "T0001/1489/IDS999Unknown.csv",
             "T0001/1489/IDS101Referral.txt",
-            "cohorts.csv");
+            "IDS001MPI.csv");
     assertThat(result.filesRead()).isEqualTo(19);
     assertThat(result.filesIngested()).isEqualTo(3);
     reasons.forEach((file, reason) -> assertThat(reason).as(file).startsWith(file));
@@ -196,7 +199,7 @@ class IngestRefusalsTest {
     assertThat(reasons.get("T0001/IDS101Referral.csv"))
         .contains("is not inside an <OrgID_Provider>/<Unique_MonthID> folder")
         .contains("move it to <extracts>/<OrgID_Provider>/<Unique_MonthID>/IDS101Referral.csv");
-    assertThat(reasons.get("cohorts.csv")).contains("is not inside an <OrgID_Provider>/<Unique_MonthID> folder");
+    assertThat(reasons.get("IDS001MPI.csv")).contains("is not inside an <OrgID_Provider>/<Unique_MonthID> folder");
     assertThat(reasons.get("T-01/1489/IDS101Referral.csv")).contains("folder 'T-01' is not an OrgID_Provider");
     assertThat(reasons.get("T0004/April/IDS101Referral.csv")).contains("folder 'April' is not a Unique_MonthID");
   }
@@ -205,6 +208,11 @@ class IngestRefusalsTest {
   void aFileNamedForNoIdsTableIsRefused() {
     assertThat(reasons.get("T0001/1489/IDS999Unknown.csv")).contains("is not an IDS table file");
     assertThat(reasons.get("T0001/1489/IDS101Referral.txt")).contains("is not an IDS table file");
+  }
+
+  @Test
+  void rootLevelFilesNotNamedLikeATableAreDeliveryMetadataAndIgnored() {
+    assertThat(reasons).doesNotContainKeys("cohorts.csv", "generator.json");
   }
 
   @Test
@@ -245,6 +253,6 @@ class IngestRefusalsTest {
     assertThat(nhs.<Long>getAs("rows_read")).isZero();
     Row unknown = meta.get("T0001/1489/IDS999Unknown.csv");
     assertThat(unknown.<String>getAs("table")).isNull();
-    assertThat(meta.get("cohorts.csv").<String>getAs("service_id")).isNull();
+    assertThat(meta.get("IDS001MPI.csv").<String>getAs("service_id")).isNull();
   }
 }

@@ -64,6 +64,8 @@ public final class RunLocalJob implements Job {
         Pipeline.run(ctx.lake(), settings, extracts, AnalyseJob.commandLine(ctx.args()),
             line -> ctx.err().println("tto run-local: " + line));
 
+    outcome.ingest().summaryLines().forEach(ctx.out()::println);
+    ctx.out().print(outcome.derive().describe());
     Disclosure sdc = Disclosure.from(settings);
     ctx.out().println();
     ctx.out().println("Key metrics by cohort (SPEC §4; counts rounded to 5, * = fewer than 5)");

@@ -1,0 +1,176 @@
+package uk.nhs.tto.pipeline;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import uk.nhs.tto.analysis.AnalysisResult;
+import uk.nhs.tto.analysis.AsOf;
+import uk.nhs.tto.analysis.CohortAnalysis;
+import uk.nhs.tto.analysis.PinnedInputs;
+import uk.nhs.tto.analysis.RunRecord;
+import uk.nhs.tto.analysis.RunsTable;
+import uk.nhs.tto.config.Keys;
+import uk.nhs.tto.config.Settings;
+import uk.nhs.tto.derive.Derive;
+import uk.nhs.tto.derive.DeriveResult;
+import uk.nhs.tto.ingest.IdsTable;
+import uk.nhs.tto.ingest.Ingest;
+import uk.nhs.tto.ingest.IngestResult;
+import uk.nhs.tto.lake.Lake;
+import uk.nhs.tto.report.Report;
+
+/**
+ * The scheduled run: under an exclusive {@link RunLock}, ingest whatever extract files are new, and bring every
+ * later stage up to date — derive when bronze has changed since gold was last written, analyse when gold has
+ * changed since the latest results run, report when that run has no report. Each stage decides from the
+ * lakehouse itself, not from memory of the last run, so a run killed anywhere is completed by the next one, and a
+ * run with nothing new changes nothing.
+ */
+public final class Nightly {
+
+  /** What a nightly run did; {@code analysis} is null when the results were already up to date. */
+  public record Outcome(
+      IngestResult ingest,
+      Optional<DeriveResult> derive,
+      Optional<AnalysisResult> analysis,
+      String runId,
+      Path report,
+      double quarantinedFraction,
+      boolean qualityExceeded,
+      String qualityReason,
+      double seconds) {
+
+    /** The one line a scheduler's log keeps. */
+    public String summaryLine() {
+      return String.format(
+          Locale.ROOT,
+          "tto nightly: %s; %d new files (%d refused, %d already ingested); %.2f%% of new rows quarantined; "
+              + "derive %s; analyse %s; report %s; %.0f s",
+          qualityExceeded ? "DATA-QUALITY THRESHOLD EXCEEDED (" + qualityReason + ")" : "ok",
+          ingest.filesRead(),
+          ingest.refused().size(),
+          ingest.filesSkipped(),
+          100 * quarantinedFraction,
+          derive.isPresent() ? "ran" : "up to date",
+          analysis.isPresent() ? "ran (run " + runId + ")" : "up to date" + (runId == null ? "" : " (run " + runId + ")"),
+          report == null ? "none" : report.toString(),
+          seconds);
+    }
+
+    /** The JSON summary: ingest and derive fields as their commands write them, plus the run's decisions. */
+    public Map<String, Object> toJson() {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("status", qualityExceeded ? "data_quality_exceeded" : "ok");
+      json.put("quality_reason", qualityReason);
+      json.put("ingest", ingest.toJson());
+      json.put("derived", derive.isPresent());
+      derive.ifPresent(d -> json.put("derive", d.toMap()));
+      json.put("analysed", analysis.isPresent());
+      json.put("run_id", runId);
+      json.put("report", report == null ? null : report.toString());
+      json.put("quarantined_fraction", quarantinedFraction);
+      json.put("seconds", seconds);
+      return json;
+    }
+  }
+
+  private Nightly() {}
+
+  /** Runs the nightly pipeline; the caller turns {@link Outcome#qualityExceeded()} into the exit code. */
+  public static Outcome run(
+      Lake lake, Settings settings, String extracts, String commandLine, Consumer<String> progress) {
+    long start = System.nanoTime();
+    Path lockDir = Path.of(settings.stringOr(Keys.NIGHTLY_LOCK_DIR, System.getProperty("java.io.tmpdir")));
+    try (RunLock lock = RunLock.acquire(lake.root(), "nightly", lockDir)) {
+      progress.accept("lock: " + lock.file());
+      progress.accept("ingest: new files under " + extracts);
+      IngestResult ingest = Ingest.run(lake, settings, extracts);
+
+      Optional<DeriveResult> derive = Optional.empty();
+      if (ingest.filesIngested() > 0 || !goldUpToDate(lake)) {
+        progress.accept("derive: bronze has changed since gold was written");
+        derive = Optional.of(Derive.run(lake, settings));
+      } else {
+        progress.accept("derive: gold is up to date");
+      }
+
+      Optional<AnalysisResult> analysis = Optional.empty();
+      String runId;
+      if (derive.isPresent() || !resultsUpToDate(lake)) {
+        progress.accept("analyse: gold has changed since the latest results run");
+        AnalysisResult a = CohortAnalysis.run(lake, settings, AsOf.latest(), commandLine);
+        analysis = Optional.of(a);
+        runId = a.runId();
+      } else {
+        runId = RunsTable.latest(lake).orElse(null);
+        progress.accept("analyse: results are up to date (run " + runId + ")");
+      }
+
+      Path report = null;
+      if (runId != null) {
+        Path expected = Report.directory(settings, runId).resolve("index.html");
+        if (analysis.isPresent() || !Files.exists(expected)) {
+          progress.accept("report: run " + runId);
+          report = Report.write(lake, settings, runId);
+        } else {
+          report = expected;
+        }
+      }
+
+      long read = 0;
+      long quarantined = 0;
+      for (IngestResult.TableCounts c : ingest.tables().values()) {
+        read += c.read();
+        quarantined += c.quarantined();
+      }
+      double fraction = read == 0 ? 0 : (double) quarantined / read;
+      double maxFraction = settings.number(Keys.NIGHTLY_MAX_QUARANTINED_FRACTION);
+      int maxRefused = settings.integer(Keys.NIGHTLY_MAX_REFUSED_FILES);
+      String reason = null;
+      if (fraction > maxFraction) {
+        reason = String.format(Locale.ROOT, "%.2f%% of new rows quarantined, threshold %.2f%%", 100 * fraction,
+            100 * maxFraction);
+      } else if (ingest.refused().size() > maxRefused) {
+        reason = ingest.refused().size() + " files refused, threshold " + maxRefused;
+      }
+      return new Outcome(ingest, derive, analysis, runId, report, fraction, reason != null, reason,
+          (System.nanoTime() - start) / 1e9);
+    }
+  }
+
+  /** Gold was written after the last change to any bronze or ingest-stage quarantine table. */
+  static boolean goldUpToDate(Lake lake) {
+    if (!lake.exists(Derive.COURSES) || !lake.exists(Derive.SCORE_PAIRS) || !lake.exists(Derive.KEY_METRICS)) {
+      return false;
+    }
+    long gold = Math.min(lastCommit(lake, Derive.COURSES),
+        Math.min(lastCommit(lake, Derive.SCORE_PAIRS), lastCommit(lake, Derive.KEY_METRICS)));
+    for (IdsTable t : IdsTable.values()) {
+      for (String name : new String[] {"bronze." + t.tableName(), "quarantine." + t.tableName()}) {
+        if (lake.exists(name) && lastCommit(lake, name) > gold) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** The latest results run read the gold versions that are current now. */
+  static boolean resultsUpToDate(Lake lake) {
+    Optional<String> latest = RunsTable.latest(lake);
+    if (latest.isEmpty()) {
+      return false;
+    }
+    RunRecord run = RunsTable.require(lake, latest.get());
+    Map<String, Long> current = PinnedInputs.resolve(lake, AsOf.latest()).versions();
+    return current.equals(run.inputVersions());
+  }
+
+  private static long lastCommit(Lake lake, String name) {
+    return lake.delta(name).history(1).select("timestamp").first().getTimestamp(0).getTime();
+  }
+}

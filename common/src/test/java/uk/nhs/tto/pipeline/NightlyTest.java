@@ -1,0 +1,132 @@
+package uk.nhs.tto.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import uk.nhs.tto.config.Keys;
+import uk.nhs.tto.config.Settings;
+import uk.nhs.tto.errors.TtoException;
+import uk.nhs.tto.generate.Codebook;
+import uk.nhs.tto.generate.Generator;
+import uk.nhs.tto.generate.GeneratorOptions;
+import uk.nhs.tto.lake.Catalogue;
+import uk.nhs.tto.lake.Lake;
+import uk.nhs.tto.testing.SparkExtension;
+
+@ExtendWith(SparkExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class NightlyTest {
+
+  private Path tmp;
+
+  private Path extracts;
+  private Settings settings;
+
+  @BeforeAll
+  void generateASmallExtract(@TempDir Path dir) {
+    tmp = dir;
+    extracts = tmp.resolve("extracts");
+    Codebook codebook = Codebook.load(Path.of("../conf/measures.csv"), Path.of("../conf/therapy-codes.csv"));
+    Generator.generate(
+        GeneratorOptions.builder(extracts, codebook).services(3).months(12).coursesPerServiceYear(150).seed(5)
+            .threads(1).build(),
+        line -> { });
+    settings =
+        Settings.defaults()
+            .with(Map.of(
+                Keys.COHORTS, extracts.resolve(Generator.COHORTS_FILE).toString(),
+                Keys.MEASURES, "../conf/measures.csv",
+                Keys.THERAPY_CODES, "../conf/therapy-codes.csv",
+                Keys.REPORTS, tmp.resolve("reports").toString()));
+  }
+
+  @Test
+  void aSecondRunWithNothingNewChangesNothing(SparkSession spark) {
+    Lake lake = new Lake(spark, tmp.resolve("lake-rerun").toString());
+
+    Nightly.Outcome first = Nightly.run(lake, settings, extracts.toString(), "test", line -> { });
+    assertThat(first.ingest().filesIngested()).isPositive();
+    assertThat(first.derive()).isPresent();
+    assertThat(first.analysis()).isPresent();
+    assertThat(first.report()).exists();
+    Map<String, Long> versionsAfterFirst = versions(lake);
+
+    Nightly.Outcome second = Nightly.run(lake, settings, extracts.toString(), "test", line -> { });
+
+    assertThat(second.ingest().filesIngested()).isZero();
+    assertThat(second.ingest().filesSkipped()).isEqualTo(first.ingest().filesRead());
+    assertThat(second.derive()).isEmpty();
+    assertThat(second.analysis()).isEmpty();
+    assertThat(second.runId()).isEqualTo(first.runId());
+    assertThat(versions(lake)).isEqualTo(versionsAfterFirst);
+    assertThat(second.summaryLine()).startsWith("tto nightly: ok;").contains("derive up to date");
+  }
+
+  @Test
+  void aRunStoppedAfterIngestIsCompletedByTheNextRun(SparkSession spark) {
+    Lake lake = new Lake(spark, tmp.resolve("lake-resume").toString());
+    // A run that died after ingest: bronze is written, gold is not.
+    uk.nhs.tto.ingest.Ingest.run(lake, settings, extracts.toString());
+
+    Nightly.Outcome next = Nightly.run(lake, settings, extracts.toString(), "test", line -> { });
+
+    assertThat(next.ingest().filesIngested()).isZero();
+    assertThat(next.derive()).as("derive runs because gold is older than bronze").isPresent();
+    assertThat(next.analysis()).isPresent();
+  }
+
+  @Test
+  void aRunWhileAnotherHoldsTheLockExitsAtOnceWithTheLockedCode(SparkSession spark) throws Exception {
+    Path lakeDir = tmp.resolve("lake-locked");
+    Lake lake = new Lake(spark, lakeDir.toString());
+    Process holder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                HoldLock.class.getName(), lakeDir.toString(), "60")
+            .redirectErrorStream(true)
+            .start();
+    try {
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+      assertThat(out.readLine()).startsWith("locked");
+
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> Nightly.run(lake, settings, extracts.toString(), "test", line -> { }))
+          .isInstanceOfSatisfying(
+              TtoException.class, e -> assertThat(e.exitCode()).isEqualTo(TtoException.LOCKED))
+          .hasMessageContaining("Another nightly run holds the lock")
+          .hasMessageContaining("pid " + holder.pid());
+      assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(10);
+      assertThat(Catalogue.tablesIn(lake, "bronze")).as("the locked-out run wrote nothing").isEmpty();
+    } finally {
+      holder.destroyForcibly().waitFor();
+    }
+    // The lock died with its holder: the next run proceeds.
+    assertThat(Nightly.run(lake, settings, extracts.toString(), "test", line -> { }).derive()).isPresent();
+  }
+
+  private static Map<String, Long> versions(Lake lake) {
+    Map<String, Long> v = new TreeMap<>();
+    for (String layer : List.of("bronze", "quarantine", "meta", "silver", "gold", "results")) {
+      for (String t : Catalogue.tablesIn(lake, layer)) {
+        v.put(layer + "." + t, lake.version(layer + "." + t));
+      }
+    }
+    return v;
+  }
+}
