@@ -49,7 +49,9 @@ public final class AsOf {
   public static AsOf timestamp(String timestamp) {
     if (timestamp == null || timestamp.isBlank()) {
       throw TtoException.of(
-          "--as-of-timestamp is empty", "it names the time whose table versions to read", "write e.g. 2024-05-01 12:00:00");
+          "--as-of-timestamp is empty",
+          "it names the time whose table versions to read",
+          "write e.g. 2024-05-01 12:00:00");
     }
     return new AsOf(Kind.TIMESTAMP, -1, timestamp.trim());
   }

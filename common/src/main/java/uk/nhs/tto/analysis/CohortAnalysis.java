@@ -45,6 +45,22 @@ public final class CohortAnalysis {
    * @param commandLine what the user typed, for provenance (may be null)
    */
   public static AnalysisResult run(Lake lake, Settings settings, AsOf asOf, String commandLine) {
+    return run(lake, settings, asOf, commandLine, (inputs, runId) -> {});
+  }
+
+  /**
+   * More analyses of the same run (e.g. the subgroup analyses): given the run's pinned inputs and id, they write
+   * their own results after {@code results.did} and before {@code results.runs} records the run, so a run listed
+   * there has all of its results.
+   */
+  @FunctionalInterface
+  public interface Extension {
+    void run(PinnedInputs inputs, String runId);
+  }
+
+  /** As {@link #run(Lake, Settings, AsOf, String)}, with {@code extension} run before the run is recorded. */
+  public static AnalysisResult run(
+      Lake lake, Settings settings, AsOf asOf, String commandLine, Extension extension) {
     Instant started = Instant.now();
     long t0 = System.nanoTime();
     String runId = Provenance.newRunId(started);
@@ -63,6 +79,7 @@ public final class CohortAnalysis {
       didRows.add(DidTable.toRow(d));
     }
     lake.append(DidTable.NAME, spark.createDataFrame(didRows, DidTable.SCHEMA));
+    extension.run(inputs, runId);
     String configJson = Provenance.configJson(settings);
     RunRecord run =
         new RunRecord(
@@ -97,7 +114,10 @@ public final class CohortAnalysis {
   public static Analysed analyse(
       Dataset<Row> courses, Dataset<Row> scorePairs, AnalysisConfig config, String runId) {
     long t0 = System.nanoTime();
-    Dataset<Row> paired = DidData.paired(courses, scorePairs, config).persist(StorageLevel.MEMORY_AND_DISK());
+    // Cached partitioned by client (the course), the model's lowest grouping level: the engine's per-client
+    // aggregation then needs no shuffle of its own.
+    Dataset<Row> paired =
+        DidData.paired(courses, scorePairs, config).repartition(col("client")).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Map<String, DidData.Described> described = DidData.describe(paired);
       long t1 = System.nanoTime();

@@ -1,20 +1,21 @@
 package uk.nhs.tto.analysis;
 
 import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.stddev_samp;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -83,64 +84,71 @@ public final class DidData {
     return paired.withColumn("_time", explode(array(lit(0), lit(1)))).select(out.toArray(new Column[0]));
   }
 
-  /** Measure to its domain and the description of each cohort (keys {@code pre}, {@code post}): one aggregation. */
+  /**
+   * Measure to its domain and the description of each cohort, from one aggregation: sums per (measure, cohort,
+   * service, therapist) — a table the size of the therapist list, like the engine's moments — folded on the driver
+   * into counts, distinct services and therapists, means and the SD of the change. Scores are whole numbers, so the
+   * sums (and sums of squares) are exact in doubles and the SD loses nothing to cancellation.
+   */
   public static Map<String, Described> describe(Dataset<Row> paired) {
     Column change = col("last_score").minus(col("first_score"));
-    List<Row> rows =
+    List<Row> cells =
         paired
-            .groupBy(col(SPLIT), col("domain"), col("cohort"))
+            .groupBy(col(SPLIT), col("domain"), col("cohort"), col("service"), col("therapist"))
             .agg(
-                count(lit(1)).as("clients"),
-                countDistinct(col("service")).as("services"),
-                countDistinct(col("service"), col("therapist")).as("therapists"),
-                avg(col("first_score")).as("mean_first"),
-                avg(col("last_score")).as("mean_last"),
-                avg(change).as("mean_change"),
-                stddev_samp(change).as("sd_change"))
-            .orderBy(SPLIT, "cohort")
+                count(lit(1)).as("n"),
+                sum(col("first_score")).as("first"),
+                sum(col("last_score")).as("last"),
+                sum(change.multiply(change)).as("change2"))
             .collectAsList();
-    Map<String, Described> out = new LinkedHashMap<>();
-    for (Row r : rows) {
-      String measure = r.getString(0);
-      Described d = out.computeIfAbsent(measure, m -> new Described(r.getString(1)));
-      CohortDescription c =
-          new CohortDescription(
-              r.getLong(3),
-              r.getLong(4),
-              r.getLong(5),
-              r.getDouble(6),
-              r.getDouble(7),
-              r.getDouble(8),
-              r.isNullAt(9) || Double.isNaN(r.getDouble(9)) ? null : r.getDouble(9));
-      if (r.getInt(2) == 1) {
-        d.post = c;
-      } else {
-        d.pre = c;
-      }
+    Map<String, Map<Integer, Fold>> folds = new TreeMap<>();
+    Map<String, String> domains = new LinkedHashMap<>();
+    for (Row r : cells) {
+      domains.put(r.getString(0), r.getString(1));
+      folds.computeIfAbsent(r.getString(0), m -> new TreeMap<>())
+          .computeIfAbsent(r.getInt(2), c -> new Fold())
+          .add(r.getString(3), r.getString(4), r.getLong(5), r.getDouble(6), r.getDouble(7), r.getDouble(8));
     }
+    Map<String, Described> out = new LinkedHashMap<>();
+    folds.forEach(
+        (measure, byCohort) ->
+            out.put(
+                measure,
+                new Described(
+                    domains.get(measure),
+                    byCohort.getOrDefault(0, new Fold()).description(),
+                    byCohort.getOrDefault(1, new Fold()).description())));
     return out;
   }
 
-  /** One measure's domain and cohort descriptions (a cohort with no courses is {@link CohortDescription#EMPTY}). */
-  public static final class Described {
-    private final String domain;
-    private CohortDescription pre = CohortDescription.EMPTY;
-    private CohortDescription post = CohortDescription.EMPTY;
+  /** Sums of one cohort of one measure, over its (service, therapist) cells. */
+  private static final class Fold {
+    private final Set<String> services = new HashSet<>();
+    private final Set<List<String>> therapists = new HashSet<>();
+    private long n;
+    private double first;
+    private double last;
+    private double change2;
 
-    Described(String domain) {
-      this.domain = domain;
+    void add(String service, String therapist, long cellN, double cellFirst, double cellLast, double cellChange2) {
+      services.add(service);
+      therapists.add(List.of(service, therapist));
+      n += cellN;
+      first += cellFirst;
+      last += cellLast;
+      change2 += cellChange2;
     }
 
-    public String domain() {
-      return domain;
-    }
-
-    public CohortDescription pre() {
-      return pre;
-    }
-
-    public CohortDescription post() {
-      return post;
+    CohortDescription description() {
+      if (n == 0) {
+        return CohortDescription.EMPTY;
+      }
+      double meanChange = (last - first) / n;
+      Double sd = n < 2 ? null : Math.sqrt(Math.max(0, (change2 - n * meanChange * meanChange) / (n - 1)));
+      return new CohortDescription(n, services.size(), therapists.size(), first / n, last / n, meanChange, sd);
     }
   }
+
+  /** One measure's domain and its cohorts' descriptions (a cohort without courses is {@link CohortDescription#EMPTY}). */
+  public record Described(String domain, CohortDescription pre, CohortDescription post) {}
 }

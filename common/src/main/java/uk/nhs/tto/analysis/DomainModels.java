@@ -43,7 +43,8 @@ final class DomainModels {
     FitOptions options = config.method().equals("ML") ? FitOptions.ml() : FitOptions.reml();
     Map<String, Outcome> out = new LinkedHashMap<>();
     try {
-      MixedModel.fitBySplit(longData, formula, DidData.SPLIT, options).forEach((m, f) -> out.put(m, new Outcome(f, null)));
+      MixedModel.fitBySplit(longData, formula, DidData.SPLIT, options)
+          .forEach((m, f) -> out.put(m, new Outcome(f, null)));
       return out;
     } catch (TtoException oneFailed) {
       out.clear();

@@ -1,5 +1,6 @@
 package uk.nhs.tto.analysis;
 
+import java.io.IOException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -14,6 +15,10 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import uk.nhs.tto.errors.TtoException;
@@ -40,6 +45,8 @@ public final class PinnedInputs {
   /** One row per course × measure with a pair of scores (lake contract). */
   public static final String SCORE_PAIRS = "gold.score_pairs";
 
+  private static final Pattern COMMIT_FILE = Pattern.compile("\\d{20}\\.json");
+
   private static final DateTimeFormatter SPACED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm[:ss][.SSS]");
 
   private final Lake lake;
@@ -58,7 +65,7 @@ public final class PinnedInputs {
     switch (asOf.kind()) {
       case LATEST:
         for (String t : inputTables(lake)) {
-          v.put(t, lake.version(t));
+          v.put(t, latestVersion(lake, t));
         }
         break;
       case VERSION:
@@ -129,7 +136,7 @@ public final class PinnedInputs {
   private static List<String> inputTables(Lake lake) {
     List<String> out = new ArrayList<>(List.of(COURSES, SCORE_PAIRS));
     for (String t : List.of(COURSES, SCORE_PAIRS)) {
-      if (!lake.exists(t)) {
+      if (latestVersion(lake, t) < 0) {
         throw TtoException.of(
             "Table " + t + " does not exist at " + lake.path(t),
             "analyse reads the gold tables that derive writes",
@@ -187,6 +194,35 @@ public final class PinnedInputs {
           "they were not written by the same derive run", fix);
     }
     return end;
+  }
+
+  /**
+   * The latest committed version of a table, or -1 when it has none, from the names of its Delta log's commit files
+   * ({@code _delta_log/<20-digit version>.json}; log clean-up never removes the newest). One directory listing and
+   * no Spark job: pinning the latest versions must cost next to nothing beside the analysis.
+   */
+  static long latestVersion(Lake lake, String table) {
+    Path log = new Path(lake.path(table), "_delta_log");
+    try {
+      FileSystem fs = log.getFileSystem(lake.spark().sparkContext().hadoopConfiguration());
+      if (!fs.exists(log)) {
+        return -1;
+      }
+      long latest = -1;
+      for (FileStatus f : fs.listStatus(log)) {
+        String name = f.getPath().getName();
+        if (COMMIT_FILE.matcher(name).matches()) {
+          latest = Math.max(latest, Long.parseLong(name.substring(0, 20)));
+        }
+      }
+      return latest;
+    } catch (IOException e) {
+      throw TtoException.withExitCode(
+          TtoException.INFRASTRUCTURE,
+          "Cannot list the Delta log of " + table + " at " + log,
+          e.toString(),
+          "check that the lakehouse is reachable and readable");
+    }
   }
 
   /** Version number to commit time, from the table's Delta log (metadata only). */

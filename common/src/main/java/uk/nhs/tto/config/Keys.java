@@ -23,6 +23,12 @@ public final class Keys {
   public static final String ANALYSIS_RANDOM = "tto.analysis.random";
   public static final String ANALYSIS_METHOD = "tto.analysis.method";
   public static final String REPORTS = "tto.reports";
+  public static final String SUBGROUPS_ENABLED = "tto.subgroups.enabled";
+  public static final String SUBGROUPS_DIMENSIONS = "tto.subgroups.dimensions";
+  /** Prefix of the per-measure baseline severity bands, e.g. {@code tto.subgroups.severity.PHQ9}. */
+  public static final String SUBGROUPS_SEVERITY = "tto.subgroups.severity.";
+  public static final String SUBGROUPS_PERSONALITY_MEASURE = "tto.subgroups.personality.measure";
+  public static final String SUBGROUPS_PERSONALITY_CUTOFF = "tto.subgroups.personality.cutoff";
   public static final String NIGHTLY_LOCK_DIR = "tto.nightly.lock.dir";
   public static final String NIGHTLY_MAX_QUARANTINED_FRACTION = "tto.nightly.max.quarantined.fraction";
   public static final String NIGHTLY_MAX_REFUSED_FILES = "tto.nightly.max.refused.files";
@@ -45,6 +51,12 @@ public final class Keys {
     DEFAULTS.put(ANALYSIS_RANDOM, "service/therapist/client");
     DEFAULTS.put(ANALYSIS_METHOD, "REML");
     DEFAULTS.put(REPORTS, "reports");
+    DEFAULTS.put(SUBGROUPS_ENABLED, "true");
+    DEFAULTS.put(SUBGROUPS_DIMENSIONS, "personality,age_band,gender,ethnicity,deprivation,intensity,severity,service");
+    DEFAULTS.put(SUBGROUPS_SEVERITY + "PHQ9", "0-9,10-14,15-19,20-27");
+    DEFAULTS.put(SUBGROUPS_SEVERITY + "GAD7", "0-7,8-9,10-14,15-21");
+    DEFAULTS.put(SUBGROUPS_SEVERITY + "WSAS", "0-9,10-19,20-40");
+    DEFAULTS.put(SUBGROUPS_SEVERITY + "PHOBIA", "0-7,8-15,16-24");
     DEFAULTS.put(NIGHTLY_MAX_QUARANTINED_FRACTION, "0.05");
     DEFAULTS.put(NIGHTLY_MAX_REFUSED_FILES, "0");
   }

@@ -99,6 +99,14 @@ public final class Lake {
     data.write().format("delta").mode(SaveMode.Append).options(options).save(path(name));
   }
 
+  /**
+   * Replaces the rows matching a SQL {@code condition} with {@code data} (which must all match it) in one atomic
+   * Delta commit, creating the table if needed: how a step re-writes its own rows of a shared table idempotently.
+   */
+  public void replaceWhere(String name, Dataset<Row> data, String condition) {
+    data.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", condition).save(path(name));
+  }
+
   public DeltaTable delta(String name) {
     requireExists(name);
     return DeltaTable.forPath(spark, path(name));

@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import uk.nhs.tto.analysis.AnalysisResult;
 import uk.nhs.tto.analysis.AsOf;
-import uk.nhs.tto.analysis.CohortAnalysis;
 import uk.nhs.tto.analysis.PinnedInputs;
 import uk.nhs.tto.analysis.RunRecord;
 import uk.nhs.tto.analysis.RunsTable;
@@ -22,6 +21,8 @@ import uk.nhs.tto.ingest.Ingest;
 import uk.nhs.tto.ingest.IngestResult;
 import uk.nhs.tto.lake.Lake;
 import uk.nhs.tto.report.Report;
+import uk.nhs.tto.report.subgroups.SubgroupPages;
+import uk.nhs.tto.subgroups.SubgroupAnalysis;
 
 /**
  * The scheduled run: under an exclusive {@link RunLock}, ingest whatever extract files are new, and bring every
@@ -102,7 +103,7 @@ public final class Nightly {
       String runId;
       if (derive.isPresent() || !resultsUpToDate(lake)) {
         progress.accept("analyse: gold has changed since the latest results run");
-        AnalysisResult a = CohortAnalysis.run(lake, settings, AsOf.latest(), commandLine);
+        AnalysisResult a = SubgroupAnalysis.runWithCohortAnalysis(lake, settings, AsOf.latest(), commandLine);
         analysis = Optional.of(a);
         runId = a.runId();
       } else {
@@ -115,7 +116,7 @@ public final class Nightly {
         Path expected = Report.directory(settings, runId).resolve("index.html");
         if (analysis.isPresent() || !Files.exists(expected)) {
           progress.accept("report: run " + runId);
-          report = Report.write(lake, settings, runId);
+          report = SubgroupPages.writeReport(lake, settings, runId);
         } else {
           report = expected;
         }

@@ -4,14 +4,14 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 import uk.nhs.tto.analysis.AnalysisResult;
 import uk.nhs.tto.analysis.AsOf;
-import uk.nhs.tto.analysis.CohortAnalysis;
 import uk.nhs.tto.config.Settings;
 import uk.nhs.tto.derive.Derive;
 import uk.nhs.tto.derive.DeriveResult;
 import uk.nhs.tto.ingest.Ingest;
 import uk.nhs.tto.ingest.IngestResult;
 import uk.nhs.tto.lake.Lake;
-import uk.nhs.tto.report.Report;
+import uk.nhs.tto.report.subgroups.SubgroupPages;
+import uk.nhs.tto.subgroups.SubgroupAnalysis;
 
 /**
  * The whole pipeline in order — ingest, derive, analyse, report — as {@code run-local} and {@code nightly} run
@@ -33,9 +33,9 @@ public final class Pipeline {
     progress.accept("derive: silver and gold tables");
     DeriveResult derive = Derive.run(lake, settings);
     progress.accept("analyse: difference-in-differences per domain");
-    AnalysisResult analysis = CohortAnalysis.run(lake, settings, AsOf.latest(), commandLine);
+    AnalysisResult analysis = SubgroupAnalysis.runWithCohortAnalysis(lake, settings, AsOf.latest(), commandLine);
     progress.accept("report: run " + analysis.runId());
-    Path report = Report.write(lake, settings, analysis.runId());
+    Path report = SubgroupPages.writeReport(lake, settings, analysis.runId());
     return new Outcome(ingest, derive, analysis, report);
   }
 }

@@ -3,11 +3,11 @@ package uk.nhs.tto.report;
 import java.util.List;
 
 /** RFC 4180 CSV lines: a cell with a comma, quote or line break is quoted, quotes doubled. */
-final class Csv {
+public final class Csv {
 
   private Csv() {}
 
-  static void line(StringBuilder sb, List<String> cells) {
+  public static void line(StringBuilder sb, List<String> cells) {
     for (int i = 0; i < cells.size(); i++) {
       if (i > 0) {
         sb.append(',');

@@ -19,7 +19,8 @@ public final class HtmlReport {
   private static final DateTimeFormatter WHEN =
       DateTimeFormatter.ofPattern("d MMMM yyyy HH:mm:ss 'UTC'", Locale.UK).withZone(ZoneOffset.UTC);
 
-  private static final String CSS =
+  /** The stylesheet every page of a report shares (inline, so pages open offline). */
+  public static final String CSS =
       "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;color:#212b32;margin:0;"
           + "background:#f0f4f5;line-height:1.45}"
           + "header{background:#005eb8;color:#fff;padding:18px 32px}header h1{margin:0;font-size:1.55em}"
@@ -37,8 +38,16 @@ public final class HtmlReport {
 
   private HtmlReport() {}
 
+  /** A link from the report's main page to another page of the same report. */
+  public record Link(String href, String title) {}
+
   /** The page for a publication. */
   public static String render(Publication pub) {
+    return render(pub, List.of());
+  }
+
+  /** The page for a publication, linking to further pages of the report (listed after the headline). */
+  public static String render(Publication pub, List<Link> pages) {
     StringBuilder h = new StringBuilder(32_000);
     h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
@@ -49,6 +58,13 @@ public final class HtmlReport {
         .append(esc(pub.run().runId())).append("</code> &middot; ").append(WHEN.format(pub.run().startedAt()))
         .append("</p></header>\n<main>\n");
     headline(h, pub);
+    if (!pages.isEmpty()) {
+      h.append("<section><h2>More results</h2><ul>");
+      for (Link l : pages) {
+        h.append("<li><a href=\"").append(esc(l.href())).append("\">").append(esc(l.title())).append("</a></li>");
+      }
+      h.append("</ul></section>\n");
+    }
     cohorts(h, pub);
     models(h, pub);
     quality(h, pub);

@@ -3,14 +3,14 @@ package uk.nhs.tto.report;
 import java.util.Locale;
 
 /** How numbers are written for people (typographic minus, fixed decimals) and for machines (plain). */
-final class Numbers {
+public final class Numbers {
 
   private static final char MINUS = '\u2212';
 
   private Numbers() {}
 
   /** {@code -2.534} → {@code −2.53}: for reports read by people. */
-  static String display(double x, int decimals) {
+  public static String display(double x, int decimals) {
     String s = String.format(Locale.ROOT, "%." + decimals + "f", x);
     if (s.matches("-0\\.?0*")) {
       s = s.substring(1);
@@ -19,12 +19,12 @@ final class Numbers {
   }
 
   /** {@code -2.5341} with {@code decimals} places and an ASCII minus: for CSV and other machine-read text. */
-  static String plain(double x, int decimals) {
+  public static String plain(double x, int decimals) {
     return String.format(Locale.ROOT, "%." + decimals + "f", x);
   }
 
   /** A p-value as journals print it: {@code <0.001} or three decimals. */
-  static String p(double p) {
+  public static String p(double p) {
     return p < 0.001 ? "<0.001" : String.format(Locale.ROOT, "%.3f", p);
   }
 }

@@ -49,12 +49,20 @@ public final class Report {
 
   /** Writes a publication's report under the configured reports folder; returns its {@code index.html}. */
   public static Path write(Publication pub, Settings settings) {
+    return write(pub, settings, List.of());
+  }
+
+  /**
+   * As {@link #write(Publication, Settings)}, with links from {@code index.html} to further pages already written in
+   * the report's folder (e.g. the subgroup analyses).
+   */
+  public static Path write(Publication pub, Settings settings, List<HtmlReport.Link> pages) {
     Path dir = directory(settings, pub.run().runId());
     try {
       Files.createDirectories(dir);
       writeAtomically(dir.resolve("did.csv"), pub.csv());
       Path index = dir.resolve("index.html");
-      writeAtomically(index, HtmlReport.render(pub));
+      writeAtomically(index, HtmlReport.render(pub, pages));
       return index;
     } catch (IOException e) {
       throw TtoException.withExitCode(

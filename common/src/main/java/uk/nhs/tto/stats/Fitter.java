@@ -6,9 +6,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.commons.math3.exception.TooManyEvaluationsException;
+import org.apache.commons.math3.exception.MathIllegalArgumentException;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.ArrayRealVector;
+import org.apache.commons.math3.linear.CholeskyDecomposition;
 import org.apache.commons.math3.linear.LUDecomposition;
+import org.apache.commons.math3.linear.MatrixUtils;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.commons.math3.optim.InitialGuess;
 import org.apache.commons.math3.optim.MaxEval;
@@ -40,6 +45,8 @@ final class Fitter {
    * criterion rises about (γ̂/SE(γ̂))², so the estimate is under a tenth of its own standard error.
    */
   static final double BOUNDARY_CRITERION = 0.01;
+  /** lme4's tolerance on the scaled gradient (check.conv.grad). */
+  static final double CONVERGENCE_TOLERANCE = 2e-3;
   /** R's qr() tolerance for aliased columns (lme4 drops them with a message). */
   static final double RANK_TOLERANCE = 1e-7;
   private static final double THETA_MAX = 1e4;
@@ -65,30 +72,21 @@ final class Fitter {
     Optimum optimum = optimise(lik, evaluations, warnings);
     double[] theta = optimum.theta();
     boolean converged = optimum.converged();
+    Function<double[], Double> criterion = t -> {
+      evaluations[0]++;
+      return lik.evaluate(t).profiled();
+    };
+    theta = polish(criterion, theta);
     NestedLikelihood.Evaluation at = lik.evaluateWithStates(theta);
     double sigma = Math.sqrt(at.sigma2());
-    double[] gradient = Derivatives.gradient(t -> lik.evaluate(clampNonNegative(t)).profiled(), theta);
-    boolean[] boundary = new boolean[theta.length];
-    double best = at.profiled();
-    for (int l = 0; l < theta.length; l++) {
-      double[] zero = theta.clone();
-      zero[l] = 0;
-      double rise = lik.evaluate(zero).profiled() - best;
-      boundary[l] = theta[l] <= BOUNDARY || rise < BOUNDARY_CRITERION;
-      if (!boundary[l] && Math.abs(gradient[l]) > 1e-3) {
-        converged = false;
-        warnings.add(String.format(
-            "Model may not have converged: gradient %.3g in the %s parameter", gradient[l], formula.levels().get(l)));
-      }
-      if (boundary[l]) {
-        double variance = sigma * sigma * theta[l] * theta[l];
-        warnings.add(String.format(Locale.ROOT,
-            "boundary (singular) fit: the variance of %s is estimated as %s (SD %.3g%% of the residual SD);"
-                + " setting it to 0 changes the %s by %.2g",
-            formula.levels().get(l).name(), variance == 0 ? "0" : String.format(Locale.ROOT, "%.3g", variance),
-            100 * theta[l], options.method() == Method.REML ? "REML criterion" : "deviance", rise));
-      }
+    double scaledGradient = scaledGradient(criterion, theta);
+    if (scaledGradient > CONVERGENCE_TOLERANCE) {
+      converged = false;
+      warnings.add(String.format(Locale.ROOT,
+          "Model failed to converge: scaled gradient %.3g > %.3g (lme4's check)", scaledGradient,
+          CONVERGENCE_TOLERANCE));
     }
+    boolean[] boundary = boundaries(lik, theta, at.profiled(), sigma, formula, warnings);
 
     Satterthwaite satt = Satterthwaite.at(lik, theta, sigma, warnings);
     List<String> terms = new ArrayList<>();
@@ -96,26 +94,140 @@ final class Fitter {
       terms.add(design.columnNames().get(j));
     }
     Map<String, Long> groups = new LinkedHashMap<>();
+    Map<String, Long> singletons = new LinkedHashMap<>();
     for (int l = 0; l < lik.depth; l++) {
       groups.put(formula.levels().get(l).name(), lik.groups[l]);
+      singletons.put(formula.levels().get(l).name(), lik.singletons[l]);
     }
     Map<String, List<Blup>> blups = Blups.all(lik, at, moments.nesting(), sigma);
     double optimiseSeconds = (System.nanoTime() - started) / 1e9;
     return new LmmFit(
         formula, options, split, terms, at.beta, theta, sigma, at.profiled(), lik.nObs, moments.dropped(split), groups,
-        converged, evaluations[0], warnings, boundary, satt, blups, new Timing(aggregateSeconds, optimiseSeconds));
+        singletons, converged, evaluations[0], warnings, boundary, satt, blups,
+        new Timing(aggregateSeconds, optimiseSeconds));
+  }
+
+  /**
+   * Which variances are at the boundary: θ within lme4's 1e-4 of zero, or so close that setting it to zero raises
+   * the criterion by less than {@link #BOUNDARY_CRITERION}; each is reported with its size and that rise.
+   */
+  private static boolean[] boundaries(
+      NestedLikelihood lik, double[] theta, double best, double sigma, Formula formula, List<String> warnings) {
+    boolean[] boundary = new boolean[theta.length];
+    for (int l = 0; l < theta.length; l++) {
+      double[] zero = theta.clone();
+      zero[l] = 0;
+      double rise = lik.evaluate(zero).profiled() - best;
+      boundary[l] = theta[l] <= BOUNDARY || rise < BOUNDARY_CRITERION;
+      if (boundary[l]) {
+        double variance = sigma * sigma * theta[l] * theta[l];
+        warnings.add(String.format(Locale.ROOT,
+            "boundary (singular) fit: the variance of %s is estimated as %s (SD %.3g%% of the residual SD);"
+                + " setting it to 0 changes the %s by %.2g",
+            formula.levels().get(l).name(), variance == 0 ? "0" : String.format(Locale.ROOT, "%.3g", variance),
+            100 * theta[l], lik.method == Method.REML ? "REML criterion" : "deviance", rise));
+      }
+    }
+    return boundary;
+  }
+
+  /**
+   * Newton steps on the interior θ with Richardson-extrapolated derivatives, each kept only if it lowers the
+   * criterion: removes the last error a derivative-free optimiser leaves when the criterion is large (millions of
+   * rows), at a cost of a few dozen evaluations.
+   */
+  static double[] polish(Function<double[], Double> f, double[] start) {
+    double[] theta = start.clone();
+    double value = f.apply(theta);
+    for (int iteration = 0; iteration < 5; iteration++) {
+      int[] free = interior(theta);
+      if (free.length == 0) {
+        break;
+      }
+      double[] step = newtonStep(f, theta, free);
+      if (step == null) {
+        break;
+      }
+      double[] next = theta.clone();
+      double largest = 0;
+      for (int a = 0; a < free.length; a++) {
+        next[free[a]] = Math.max(0, theta[free[a]] + step[a]);
+        largest = Math.max(largest, Math.abs(step[a]));
+      }
+      double nextValue = f.apply(next);
+      if (!(nextValue < value)) {
+        break;
+      }
+      theta = next;
+      value = nextValue;
+      if (largest < 1e-10) {
+        break;
+      }
+    }
+    return theta;
+  }
+
+  /**
+   * lme4's convergence check: the gradient of the criterion in the interior θ scaled by the Cholesky factor of
+   * the Hessian, max |L⁻¹g| (0 when every θ is at the boundary or the Hessian is not positive definite, where the
+   * check does not apply).
+   */
+  static double scaledGradient(Function<double[], Double> f, double[] theta) {
+    int[] free = interior(theta);
+    if (free.length == 0) {
+      return 0;
+    }
+    double[] g = subGradient(f, theta, free);
+    try {
+      RealMatrix l = new CholeskyDecomposition(new Array2DRowRealMatrix(subHessian(f, theta, free))).getL();
+      ArrayRealVector scaledVector = new ArrayRealVector(g);
+      MatrixUtils.solveLowerTriangularSystem(l, scaledVector);
+      double[] scaled = scaledVector.toArray();
+      double max = 0;
+      for (double s : scaled) {
+        max = Math.max(max, Math.abs(s));
+      }
+      return max;
+    } catch (MathIllegalArgumentException e) {
+      return 0;
+    }
+  }
+
+  private static double[] newtonStep(Function<double[], Double> f, double[] theta, int[] free) {
+    double[] g = subGradient(f, theta, free);
+    LUDecomposition lu = new LUDecomposition(new Array2DRowRealMatrix(subHessian(f, theta, free)));
+    if (!lu.getSolver().isNonSingular()) {
+      return null;
+    }
+    return lu.getSolver().solve(new ArrayRealVector(g)).mapMultiply(-1).toArray();
+  }
+
+  private static int[] interior(double[] theta) {
+    return java.util.stream.IntStream.range(0, theta.length).filter(i -> theta[i] > BOUNDARY).toArray();
+  }
+
+  private static double[] subGradient(Function<double[], Double> f, double[] theta, int[] free) {
+    double[] full = Derivatives.gradient(f, theta);
+    double[] g = new double[free.length];
+    for (int a = 0; a < free.length; a++) {
+      g[a] = full[free[a]];
+    }
+    return g;
+  }
+
+  private static double[][] subHessian(Function<double[], Double> f, double[] theta, int[] free) {
+    double[][] full = Derivatives.hessian(f, theta);
+    double[][] h = new double[free.length][free.length];
+    for (int a = 0; a < free.length; a++) {
+      for (int b = 0; b < free.length; b++) {
+        h[a][b] = full[free[a]][free[b]];
+      }
+    }
+    return h;
   }
 
   /** The optimiser's answer; when it ran out of evaluations, θ is its last point and converged is false. */
   record Optimum(double[] theta, boolean converged) {}
-
-  private static double[] clampNonNegative(double[] t) {
-    double[] out = t.clone();
-    for (int i = 0; i < out.length; i++) {
-      out[i] = Math.abs(out[i]);
-    }
-    return out;
-  }
 
   /**
    * Minimises the profiled criterion over θ ∈ [0, ∞)^K: Brent for one level, BOBYQA for more, each started as
@@ -124,7 +236,7 @@ final class Fitter {
   static Optimum optimise(NestedLikelihood lik, int[] evaluations, List<String> warnings) {
     int k = lik.depth;
     double[][] last = {new double[k]};
-    java.util.function.Function<double[], Double> f = t -> {
+    Function<double[], Double> f = t -> {
       evaluations[0]++;
       last[0] = t.clone();
       return lik.evaluate(t).profiled();
@@ -182,7 +294,7 @@ final class Fitter {
   }
 
   /** Sets to exactly 0 any θ that is numerically 0 and no worse there, as a bounded optimiser would report it. */
-  private static double[] snapToBoundary(java.util.function.Function<double[], Double> f, double[] theta) {
+  private static double[] snapToBoundary(Function<double[], Double> f, double[] theta) {
     double[] t = theta.clone();
     for (int i = 0; i < t.length; i++) {
       if (t[i] > 0 && t[i] < BOUNDARY) {
@@ -218,7 +330,7 @@ final class Fitter {
           b[r] = crossProducts[kept.get(r)][j];
         }
         double[] coef = new LUDecomposition(new Array2DRowRealMatrix(a, false)).getSolver()
-            .solve(new org.apache.commons.math3.linear.ArrayRealVector(b, false)).toArray();
+            .solve(new ArrayRealVector(b, false)).toArray();
         for (int r = 0; r < m; r++) {
           residual -= coef[r] * b[r];
         }

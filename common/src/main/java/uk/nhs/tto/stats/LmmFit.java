@@ -33,6 +33,7 @@ public final class LmmFit {
   private final long nObs;
   private final long nDropped;
   private final Map<String, Long> groups;
+  private final Map<String, Long> singletons;
   private final boolean converged;
   private final int iterations;
   private final List<String> warnings;
@@ -44,7 +45,8 @@ public final class LmmFit {
 
   LmmFit(
       Formula formula, FitOptions options, String split, List<String> terms, double[] beta, double[] theta,
-      double sigma, double criterion, long nObs, long nDropped, Map<String, Long> groups, boolean converged,
+      double sigma, double criterion, long nObs, long nDropped, Map<String, Long> groups,
+      Map<String, Long> singletons, boolean converged,
       int iterations, List<String> warnings, boolean[] boundary, Satterthwaite satterthwaite, Map<String, List<Blup>> blups,
       Timing timing) {
     this.formula = formula;
@@ -58,6 +60,7 @@ public final class LmmFit {
     this.nObs = nObs;
     this.nDropped = nDropped;
     this.groups = Collections.unmodifiableMap(new LinkedHashMap<>(groups));
+    this.singletons = Collections.unmodifiableMap(new LinkedHashMap<>(singletons));
     this.converged = converged;
     this.iterations = iterations;
     this.warnings = List.copyOf(warnings);
@@ -158,6 +161,14 @@ public final class LmmFit {
     return groups;
   }
 
+  /**
+   * Groups with a single observation per grouping level. They are kept, as lme4 keeps them: they inform the fixed
+   * effects and the levels above, though not their own level's variance apart from the residual's.
+   */
+  public Map<String, Long> singletonGroups() {
+    return singletons;
+  }
+
   public boolean converged() {
     return converged;
   }
@@ -216,12 +227,6 @@ public final class LmmFit {
 
   public Timing timing() {
     return timing;
-  }
-
-  /** The same fit with a timing that includes work done outside the fitter (e.g. a shared aggregation). */
-  LmmFit withTiming(Timing t) {
-    return new LmmFit(formula, options, split, terms, beta, theta, sigma, criterion, nObs, nDropped, groups,
-        converged, iterations, warnings, atBoundary, satterthwaite, blups, t);
   }
 
   /** Estimate, SE, Satterthwaite df, t, p and t-based 95% CI of Lᵀβ (L in {@link #termNames()} order). */
@@ -321,6 +326,7 @@ public final class LmmFit {
     m.put("aic", aic());
     m.put("bic", bic());
     m.put("n_dropped", nDropped);
+    m.put("singleton_groups", new LinkedHashMap<>(singletons));
     m.put("iterations", iterations);
     m.put("boundary", boundary());
     m.put("boundary_groups", boundaryGroups());
@@ -384,6 +390,11 @@ public final class LmmFit {
     List<String> parts = new ArrayList<>();
     groups.forEach((g, n) -> parts.add(g + ", " + n));
     sb.append(String.join("; ", parts)).append('\n');
+    singletons.forEach((g, k) -> {
+      if (k > 0) {
+        sb.append(k).append(" groups of ").append(g).append(" have a single observation (kept)\n");
+      }
+    });
     if (nDropped > 0) {
       sb.append(nDropped).append(" rows dropped for missing values\n");
     }

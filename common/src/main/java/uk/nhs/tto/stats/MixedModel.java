@@ -47,10 +47,33 @@ public final class MixedModel {
   public static Map<String, LmmFit> fitBySplit(
       Dataset<Row> data, Formula formula, String splitColumn, FitOptions options) {
     long started = System.nanoTime();
-    requireSplitColumn(data.columns(), splitColumn);
-    Design design = DesignResolver.forDataset(data.filter(data.col(splitColumn).isNotNull()), formula, options);
-    Moments moments = SparkMoments.aggregate(data.filter(data.col(splitColumn).isNotNull()), design, splitColumn);
+    Moments moments = momentsBySplit(data, formula, splitColumn, options);
     return fitSplits(moments, options, seconds(started));
+  }
+
+  /**
+   * The moments of a Dataset with one state per value of {@code splitColumn}, from one aggregation (rows whose
+   * split value is missing belong to no split). Fit each with {@link #fit(Moments, String, FitOptions)} — e.g. to
+   * keep going when one split cannot be fitted — or derive other designs' moments with {@link Moments#mapped}.
+   */
+  public static Moments momentsBySplit(Dataset<Row> data, Formula formula, String splitColumn, FitOptions options) {
+    requireSplitColumn(data.columns(), splitColumn);
+    Dataset<Row> withSplit = data.filter(data.col(splitColumn).isNotNull());
+    return SparkMoments.aggregate(withSplit, DesignResolver.forDataset(withSplit, formula, options), splitColumn);
+  }
+
+  /** As {@link #momentsBySplit(Dataset, Formula, String, FitOptions)} for in-memory rows. */
+  public static Moments momentsBySplit(List<Row> rows, Formula formula, String splitColumn, FitOptions options) {
+    List<Row> withSplit = rows.stream().filter(r -> r.getAs(splitColumn) != null).toList();
+    if (!withSplit.isEmpty()) {
+      requireSplitColumn(withSplit.get(0).schema().fieldNames(), splitColumn);
+    }
+    return Moments.fromRows(DesignResolver.forRows(withSplit, formula, options), withSplit, splitColumn);
+  }
+
+  /** Fits one split of moments built with a split column ({@link Moments#ALL} for moments without one). */
+  public static LmmFit fit(Moments moments, String split, FitOptions options) {
+    return Fitter.fit(moments, split, options, 0);
   }
 
   /** Fits {@code formula} to in-memory rows (each a Row with a schema), without Spark. */
@@ -64,12 +87,7 @@ public final class MixedModel {
   public static Map<String, LmmFit> fitBySplit(
       List<Row> rows, Formula formula, String splitColumn, FitOptions options) {
     long started = System.nanoTime();
-    List<Row> withSplit = rows.stream().filter(r -> r.getAs(splitColumn) != null).toList();
-    if (!withSplit.isEmpty()) {
-      requireSplitColumn(withSplit.get(0).schema().fieldNames(), splitColumn);
-    }
-    Design design = DesignResolver.forRows(withSplit, formula, options);
-    return fitSplits(Moments.fromRows(design, withSplit, splitColumn), options, seconds(started));
+    return fitSplits(momentsBySplit(rows, formula, splitColumn, options), options, seconds(started));
   }
 
   /** Fits from moments built earlier (e.g. merged from several sources); {@code options} chooses REML or ML. */

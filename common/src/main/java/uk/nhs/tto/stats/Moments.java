@@ -17,9 +17,9 @@ import org.apache.spark.sql.Row;
  * Deequ's analyser states) from which every likelihood quantity follows without touching the data again.
  *
  * <p>With z = (x, y), a lowest-level group of n rows contributes Σz and Σzzᵀ. Its Woodbury weights depend only
- * on n, so groups are folded into cells keyed by (split, parent path, n), each holding m (number of groups),
- * ΣΣz, ΣΣzzᵀ and Σ(Σz)(Σz)ᵀ. The size of this state grows with the number of parent groups and distinct group
- * sizes, never with rows or lowest-level groups. Spark builds it with two aggregations ({@link SparkMoments});
+ * on n, so groups are folded into cells keyed by (split, parent path, n), each holding m (number of groups), ΣΣz
+ * and Σ(Σz)(Σz)ᵀ; Σzzᵀ enters with weight 1 whatever n is, so it is kept per parent group only. The size of this
+ * state grows with the number of parent groups and distinct group sizes, never with rows or lowest-level groups. Spark builds it in one job ({@link SparkMoments});
  * {@link #fromRows} builds the same state from in-memory rows; {@link #merge} adds two states.
  *
  * <p>Symmetric q×q matrices (q = p + 1) are stored packed: the upper triangle row by row ({@link #tri}).
@@ -34,23 +34,23 @@ public final class Moments implements Serializable {
   /** Key of one cell: split level, parent group's key values (top first), and group size n. */
   record CellKey(String split, List<String> path, long n) implements Serializable {}
 
+  /** Key of a parent group (the owner of cells): split level and key values (top first). */
+  record ParentKey(String split, List<String> path) implements Serializable {}
+
   /** Sums over the m lowest-level groups of one cell. */
   static final class Cell implements Serializable {
     long m;
     final double[] sumZ;
-    final double[] rowZZ;
     final double[] outer;
 
     Cell(int q) {
       sumZ = new double[q];
-      rowZZ = new double[q * (q + 1) / 2];
       outer = new double[q * (q + 1) / 2];
     }
 
     void add(Cell o) {
       m += o.m;
       addInto(sumZ, o.sumZ);
-      addInto(rowZZ, o.rowZZ);
       addInto(outer, o.outer);
     }
   }
@@ -58,6 +58,8 @@ public final class Moments implements Serializable {
   private final Design design;
   private final Nesting nesting;
   private final Map<CellKey, Cell> cells = new HashMap<>();
+  /** Σzzᵀ over the rows of each parent group. */
+  private final Map<ParentKey, double[]> rowSums = new HashMap<>();
   private final Map<String, Long> dropped = new TreeMap<>();
 
   Moments(Design design, Nesting nesting) {
@@ -118,7 +120,9 @@ public final class Moments implements Serializable {
       double[] rowZZ = new double[q * (q + 1) / 2];
       System.arraycopy(acc, 1, sumZ, 0, q);
       System.arraycopy(acc, 1 + q, rowZZ, 0, rowZZ.length);
-      out.addGroups(k.get(0), List.copyOf(k.subList(1, 1 + pathLength)), (long) acc[0], 1, sumZ, rowZZ, outer(sumZ));
+      List<String> path = List.copyOf(k.subList(1, 1 + pathLength));
+      out.addGroups(k.get(0), path, (long) acc[0], 1, sumZ, outer(sumZ));
+      out.addRows(k.get(0), path, rowZZ);
     }
     return out;
   }
@@ -134,13 +138,18 @@ public final class Moments implements Serializable {
     return o;
   }
 
-  /** Adds m lowest-level groups of size n under one parent (their sums already formed). */
-  void addGroups(String split, List<String> path, long n, long m, double[] sumZ, double[] rowZZ, double[] outer) {
+  /** Adds m lowest-level groups of size n under one parent: their ΣΣz and Σ(Σz)(Σz)ᵀ. */
+  void addGroups(String split, List<String> path, long n, long m, double[] sumZ, double[] outer) {
     Cell c = cells.computeIfAbsent(new CellKey(split, path, n), k -> new Cell(design.p() + 1));
     c.m += m;
     addInto(c.sumZ, sumZ);
-    addInto(c.rowZZ, rowZZ);
     addInto(c.outer, outer);
+  }
+
+  /** Adds Σzzᵀ of rows of one parent group. */
+  void addRows(String split, List<String> path, double[] rowZZ) {
+    int q = design.p() + 1;
+    addInto(rowSums.computeIfAbsent(new ParentKey(split, path), k -> new double[q * (q + 1) / 2]), rowZZ);
   }
 
   void addDropped(String split, long rows) {
@@ -163,9 +172,99 @@ public final class Moments implements Serializable {
     Moments out = new Moments(design, nesting);
     for (Moments m : List.of(this, other)) {
       m.cells.forEach((k, c) -> out.cells.computeIfAbsent(k, x -> new Cell(design.p() + 1)).add(c));
+      m.rowSums.forEach((k, r) -> out.addRows(k.split(), k.path(), r));
       m.dropped.forEach((s, d) -> out.dropped.merge(s, d, Long::sum));
     }
     return out;
+  }
+
+  /**
+   * These moments re-expressed in another design, without touching the data: within each split s the target's
+   * model-matrix row is {@code columnMaps.get(s)} times this design's row (x' = A_s x; the response is unchanged),
+   * and split s becomes {@code splitTo.get(s)}, so several splits may merge into one (splits not named are left
+   * out). Exact whenever the target's columns are, within each split, linear in this design's columns — e.g. a
+   * model with {@code time:cohort:subgroup} fitted from per-subgroup moments, since a subgroup indicator is
+   * constant within a split. The target must have the same response and grouping levels.
+   */
+  public Moments mapped(Design target, Map<String, String> splitTo, Map<String, double[][]> columnMaps) {
+    if (!target.formula().levels().equals(design.formula().levels())
+        || !target.formula().response().equals(design.formula().response())) {
+      throw new IllegalArgumentException("Mapped moments need the same response and grouping levels, cannot map "
+          + design.formula().text() + " to " + target.formula().text());
+    }
+    int q = design.p() + 1;
+    int q2 = target.p() + 1;
+    Map<String, double[][]> full = new HashMap<>();
+    splitTo.keySet().forEach(s -> {
+      double[][] a = columnMaps.get(s);
+      if (a == null || a.length != target.p() || a[0].length != design.p()) {
+        throw new IllegalArgumentException("Split " + s + " needs a " + target.p() + " x " + design.p()
+            + " column map, cannot be: " + (a == null ? "missing" : a.length + " x " + a[0].length));
+      }
+      // B = [[A, 0], [0, 1]] maps z = (x, y) to z' = (Ax, y).
+      double[][] b = new double[q2][q];
+      for (int i = 0; i < target.p(); i++) {
+        System.arraycopy(a[i], 0, b[i], 0, design.p());
+      }
+      b[q2 - 1][q - 1] = 1;
+      full.put(s, b);
+    });
+    Moments out = new Moments(target, nesting);
+    cells.forEach((k, c) -> {
+      double[][] b = full.get(k.split());
+      if (b == null) {
+        return;
+      }
+      Cell mapped = new Cell(q2);
+      mapped.m = c.m;
+      for (int i = 0; i < q2; i++) {
+        for (int j = 0; j < q; j++) {
+          mapped.sumZ[i] += b[i][j] * c.sumZ[j];
+        }
+      }
+      congruence(b, c.outer, q, mapped.outer, q2);
+      out.cells.computeIfAbsent(new CellKey(splitTo.get(k.split()), k.path(), k.n()), x -> new Cell(q2)).add(mapped);
+    });
+    // Row cross-products are kept per parent group, not per cell: map them the same way.
+    rowSums.forEach((k, r) -> {
+      double[][] b = full.get(k.split());
+      if (b == null) {
+        return;
+      }
+      double[] mapped = new double[q2 * (q2 + 1) / 2];
+      congruence(b, r, q, mapped, q2);
+      out.addRows(splitTo.get(k.split()), k.path(), mapped);
+    });
+    dropped.forEach((s, d) -> {
+      if (splitTo.containsKey(s)) {
+        out.dropped.merge(splitTo.get(s), d, Long::sum);
+      }
+    });
+    return out;
+  }
+
+  /** target = B M Bᵀ for packed symmetric M (q×q) and target (q2×q2). */
+  private static void congruence(double[][] b, double[] m, int q, double[] target, int q2) {
+    double[][] bm = new double[q2][q];
+    for (int i = 0; i < q2; i++) {
+      for (int k = 0; k < q; k++) {
+        if (b[i][k] == 0) {
+          continue;
+        }
+        for (int j = 0; j < q; j++) {
+          bm[i][j] += b[i][k] * m[tri(k, j, q)];
+        }
+      }
+    }
+    for (int i = 0; i < q2; i++) {
+      for (int j = i; j < q2; j++) {
+        double v = 0;
+        for (int k = 0; k < q; k++) {
+          v += bm[i][k] * b[j][k];
+        }
+        target[tri(i, j, q2)] = v;
+      }
+    }
   }
 
   public Design design() {
@@ -194,6 +293,17 @@ public final class Moments implements Serializable {
     cells.forEach((k, c) -> {
       if (k.split().equals(split)) {
         out.put(k, c);
+      }
+    });
+    return out;
+  }
+
+  /** Σzzᵀ per parent group of one split. */
+  Map<List<String>, double[]> rowSums(String split) {
+    Map<List<String>, double[]> out = new HashMap<>();
+    rowSums.forEach((k, r) -> {
+      if (k.split().equals(split)) {
+        out.put(k.path(), r);
       }
     });
     return out;

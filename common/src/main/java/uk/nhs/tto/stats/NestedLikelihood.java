@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.ArrayRealVector;
 import org.apache.commons.math3.linear.CholeskyDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
 
@@ -28,6 +29,8 @@ final class NestedLikelihood {
   final long nObs;
   /** Groups per level (level 0 lowest). */
   final long[] groups;
+  /** Groups with a single observation, per level: kept in the fit, and reported. */
+  final long[] singletons;
   final Method method;
 
   // Cells (lowest-level groups folded by parent and size).
@@ -108,14 +111,38 @@ final class NestedLikelihood {
         cellSumZ[c][i] = cell.sumZ[map[i]];
         for (int j = i; j < q; j++) {
           cellOuter[c][Moments.tri(i, j, q)] = cell.outer[Moments.tri(map[i], map[j], fullQ)];
-          ownerRowZZ[cellOwner[c]][Moments.tri(i, j, q)] += cell.rowZZ[Moments.tri(map[i], map[j], fullQ)];
         }
       }
       n += k.n() * cell.m;
       groups[0] += cell.m;
     }
+    for (Map.Entry<List<String>, double[]> e : moments.rowSums(split).entrySet()) {
+      Integer owner = depth == 1 ? Integer.valueOf(0) : index.get(1).get(e.getKey());
+      if (owner == null) {
+        continue; // a parent whose rows were all incomplete: no cells, nothing to add
+      }
+      for (int i = 0; i < q; i++) {
+        for (int j = i; j < q; j++) {
+          ownerRowZZ[owner][Moments.tri(i, j, q)] += e.getValue()[Moments.tri(map[i], map[j], fullQ)];
+        }
+      }
+    }
+    singletons = new long[depth];
+    long[] rows = new long[owners];
+    for (int c = 0; c < cells; c++) {
+      rows[cellOwner[c]] += (long) (cellN[c] * cellM[c]);
+      if (cellN[c] == 1) {
+        singletons[0] += (long) cellM[c];
+      }
+    }
     for (int l = 1; l < depth; l++) {
       groups[l] = groupPaths.get(l).size();
+      long[] up = new long[l + 1 < depth ? groupPaths.get(l + 1).size() : 1];
+      for (int g = 0; g < rows.length; g++) {
+        singletons[l] += rows[g] == 1 ? 1 : 0;
+        up[Math.max(parent[l][g], 0)] += rows[g];
+      }
+      rows = up;
     }
     this.nObs = n;
   }
@@ -124,10 +151,10 @@ final class NestedLikelihood {
   static double[][] crossProducts(Moments moments, String split) {
     int fullQ = moments.design().p() + 1;
     double[][] out = new double[fullQ][fullQ];
-    for (Moments.Cell cell : moments.cells(split).values()) {
+    for (double[] rowZZ : moments.rowSums(split).values()) {
       for (int i = 0; i < fullQ; i++) {
         for (int j = 0; j < fullQ; j++) {
-          out[i][j] += cell.rowZZ[Moments.tri(i, j, fullQ)];
+          out[i][j] += rowZZ[Moments.tri(i, j, fullQ)];
         }
       }
     }
@@ -236,7 +263,7 @@ final class NestedLikelihood {
         b[i] = root[Moments.tri(i, p, q)];
       }
       this.chol = new CholeskyDecomposition(new Array2DRowRealMatrix(a, false), 1e-12, 0.0);
-      this.beta = chol.getSolver().solve(new org.apache.commons.math3.linear.ArrayRealVector(b, false)).toArray();
+      this.beta = chol.getSolver().solve(new ArrayRealVector(b, false)).toArray();
       double fit = 0;
       for (int i = 0; i < p; i++) {
         fit += b[i] * beta[i];

@@ -75,7 +75,8 @@ class PublicationTest {
     Publication.Domain d = pub.domains().get(0);
     assertThat(d.estimate()).isEmpty();
     assertThat(d.model()).isEmpty();
-    assertThat(d.headline()).isEqualTo("Anxiety: withheld, fewer than 10 clients in the post cohort (disclosure control)");
+    assertThat(d.headline())
+        .isEqualTo("Anxiety: withheld, fewer than 10 clients in the post cohort (disclosure control)");
     assertThat(d.post().clients()).isEqualTo("10");
     assertThat(d.post().meanChange()).isEqualTo("withheld");
     assertThat(d.unadjustedDifference()).isEqualTo("withheld");

@@ -92,6 +92,9 @@ class DataHandlingTest {
         .values().stream().filter(n -> n == 1).count();
     assertThat(seenOnce).isGreaterThan(700);
     assertThat(filtered.groups().get("client_id:service_id")).isEqualTo(clients);
+    assertThat(distributed.singletonGroups()).containsEntry("client_id:service_id", seenOnce)
+        .containsEntry("service_id", 0L);
+    assertThat(distributed.summary()).contains(seenOnce + " groups of client_id:service_id have a single observation");
   }
 
   @Test

@@ -20,13 +20,13 @@ import org.apache.spark.sql.types.StructType;
  * lme4's reference fits (shared/reference/lme4: data sets and expected.json written by R 4.2.2, lme4 1.1-31,
  * lmerTest 3.1-3), found by walking up from the working directory.
  */
-final class ReferenceData {
+public final class ReferenceData {
 
   private static final String RELATIVE = "shared/reference/lme4";
 
   private ReferenceData() {}
 
-  static Path directory() {
+  public static Path directory() {
     Path dir = Path.of("").toAbsolutePath();
     while (dir != null) {
       Path candidate = dir.resolve(RELATIVE);
@@ -40,7 +40,7 @@ final class ReferenceData {
         + " folder beside the repository (/work/shared/reference/lme4 on the team's machines)");
   }
 
-  static JsonNode expected() {
+  public static JsonNode expected() {
     try {
       return new ObjectMapper().readTree(directory().resolve("expected.json").toFile());
     } catch (IOException e) {
@@ -48,12 +48,12 @@ final class ReferenceData {
     }
   }
 
-  static Path file(String name) {
+  public static Path file(String name) {
     return directory().resolve(name);
   }
 
   /** A reference CSV as in-memory rows, typed as Spark's inferSchema would type it (int, double or string). */
-  static List<Row> rows(String name) {
+  public static List<Row> rows(String name) {
     List<String> lines;
     try {
       lines = Files.readAllLines(file(name), StandardCharsets.UTF_8);

@@ -58,8 +58,8 @@ public final class GoldFixtures {
     return RowFactory.create(
         c.pathwayId, c.serviceId, measure, DOMAIN_OF.getOrDefault(measure, measure.toLowerCase()), first, last,
         Date.valueOf(c.firstTreatment),
-        Date.valueOf(c.discharge == null ? c.firstTreatment.plusDays(60) : c.discharge), 2 + Math.abs(c.pathwayId.hashCode() % 6),
-        last - first);
+        Date.valueOf(c.discharge == null ? c.firstTreatment.plusDays(60) : c.discharge),
+        2 + Math.abs(c.pathwayId.hashCode() % 6), last - first);
   }
 
   public static Dataset<Row> courses(SparkSession spark, List<Row> rows) {
@@ -238,7 +238,8 @@ public final class GoldFixtures {
           }
           double base = MU.getOrDefault(measure, 15.0) + us[m] + ut[m] + sdClient * rng.nextGaussian();
           double first = base + sdResidual * rng.nextGaussian();
-          double last = base + DELTA.getOrDefault(measure, -5.0) + post * did.get(measure) + sdResidual * rng.nextGaussian();
+          double last =
+              base + DELTA.getOrDefault(measure, -5.0) + post * did.get(measure) + sdResidual * rng.nextGaussian();
           first += post * KAPPA;
           last += post * KAPPA;
           pairs.add(pair(c, measure, (int) Math.round(first), (int) Math.round(last)));

@@ -1,6 +1,8 @@
 package uk.nhs.tto.jobs;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import uk.nhs.tto.analysis.AnalysisResult;
@@ -13,10 +15,15 @@ import uk.nhs.tto.config.Settings;
 import uk.nhs.tto.disclosure.Disclosure;
 import uk.nhs.tto.errors.TtoException;
 import uk.nhs.tto.report.Publication;
+import uk.nhs.tto.report.subgroups.SubgroupPages;
+import uk.nhs.tto.subgroups.SubgroupAnalysis;
+import uk.nhs.tto.subgroups.SubgroupResult;
 
 /**
  * {@code scripts/tto analyse}: the cohort evaluation of SPEC §5 on the gold tables (optionally as of an earlier
  * version), written to {@code results.did} and {@code results.runs}; prints the disclosure-controlled headline.
+ * With {@code tto.subgroups.enabled} (or {@code --subgroups}) the same run also holds the subgroup analyses and
+ * service variation.
  */
 public final class AnalyseJob implements Job {
 
@@ -37,6 +44,8 @@ public final class AnalyseJob implements Job {
         + "  --as-of-run RUN_ID     read exactly the input versions an earlier run recorded in results.runs\n"
         + "  --intensity HIGH|LOW|ANY  --covariates age_band,gender,ethnic_group,imd_quintile\n"
         + "  --random service/therapist/client  --method REML|ML (or --ml)   override tto.analysis.* settings\n"
+        + "  --subgroups / --no-subgroups   run (or skip) the subgroup analyses and service variation\n"
+        + "                         (default: tto.subgroups.enabled) into results.subgroups, results.service_variation\n"
         + "  --json FILE            write the SPEC §7 summary (disclosure-controlled)\n"
         + "  --time-scan            first time one plain scan of gold.score_pairs, to compare the analysis with\n"
         + "  --lake DIR|s3a://…     the lakehouse (default ./lakehouse)   --conf FILE   --profile NAME";
@@ -54,10 +63,20 @@ public final class AnalyseJob implements Job {
       ScanBaseline.seconds(inputs.read(PinnedInputs.SCORE_PAIRS));
       scan = ScanBaseline.seconds(inputs.read(PinnedInputs.SCORE_PAIRS));
     }
-    AnalysisResult result = CohortAnalysis.run(ctx.lake(), settings, asOf, commandLine(args));
+    List<SubgroupResult> subgroups = new ArrayList<>();
+    AnalysisResult result = CohortAnalysis.run(ctx.lake(), settings, asOf, commandLine(args),
+        SubgroupAnalysis.extension(ctx.lake(), settings, subgroups::add));
     Publication pub = Publication.of(result.run(), result.domains(), Disclosure.from(settings));
     ctx.out().println("run " + result.runId() + " (" + asOf.describe() + ")");
     ctx.out().print(pub.headlineTable());
+    if (!subgroups.isEmpty() && subgroups.get(0) != null) {
+      SubgroupResult s = subgroups.get(0);
+      ctx.out().println("subgroup interaction and service-variation tests (results.subgroups):");
+      ctx.out().print(SubgroupPages.testsText(s.tests()));
+      ctx.err().printf(Locale.ROOT, "tto analyse: subgroups %.2f s (describe %.2f, aggregate %.2f, fit %.2f,"
+          + " variation %.2f, funnels %.2f)%n", s.timings().total(), s.timings().describe(), s.timings().aggregate(),
+          s.timings().fit(), s.timings().variation(), s.timings().funnels());
+    }
     AnalysisResult.Timings t = result.timings();
     ctx.err().printf(Locale.ROOT, "tto analyse: %.2f s (prepare+describe %.2f, fit %.2f, quality %.2f, write %.2f)%n",
         t.total(), t.prepareAndDescribe(), t.fit(), t.quality(), t.write());
@@ -98,6 +117,9 @@ public final class AnalyseJob implements Job {
     });
     if (args.has("ml")) {
       out.put(Keys.ANALYSIS_METHOD, "ML");
+    }
+    if (args.has("subgroups") || args.has("no-subgroups")) {
+      out.put(Keys.SUBGROUPS_ENABLED, String.valueOf(!args.has("no-subgroups")));
     }
     return out;
   }

@@ -22,13 +22,15 @@ public final class Main {
     COMMANDS.put("analyse", "uk.nhs.tto.jobs.AnalyseJob");
     COMMANDS.put("report", "uk.nhs.tto.jobs.ReportJob");
     COMMANDS.put("lmm", "uk.nhs.tto.jobs.LmmJob");
+    COMMANDS.put("subgroups", "uk.nhs.tto.jobs.SubgroupsJob");
     COMMANDS.put("nightly", "uk.nhs.tto.jobs.NightlyJob");
     COMMANDS.put("sql", "uk.nhs.tto.jobs.SqlJob");
     COMMANDS.put("bare-copy", "uk.nhs.tto.jobs.BareCopyJob");
   }
 
   /** Option names that take no value. */
-  static final Set<String> FLAGS = Set.of("help", "ml", "reml", "defects", "quiet", "blups", "no-analyse", "time-scan");
+  static final Set<String> FLAGS = Set.of("help", "ml", "reml", "defects", "quiet", "blups", "no-analyse", "time-scan",
+      "subgroups", "no-subgroups");
 
   private Main() {}
 

@@ -3,10 +3,12 @@ package uk.nhs.tto.jobs;
 import java.nio.file.Path;
 import uk.nhs.tto.report.Publication;
 import uk.nhs.tto.report.Report;
+import uk.nhs.tto.report.subgroups.SubgroupPages;
 
 /**
  * {@code scripts/tto report}: writes {@code reports/<run-id>/index.html} and {@code did.csv} for a run (default:
- * the latest), disclosure-controlled, and prints the headline.
+ * the latest), with the subgroup and service-variation pages when the run has them, disclosure-controlled, and
+ * prints the headline.
  */
 public final class ReportJob implements Job {
 
@@ -25,7 +27,7 @@ public final class ReportJob implements Job {
   @Override
   public int run(JobContext ctx) throws Exception {
     Publication pub = Report.publication(ctx.lake(), ctx.settings(), ctx.args().get("run"));
-    Path index = Report.write(pub, ctx.settings());
+    Path index = SubgroupPages.writeWithReport(ctx.lake(), pub, ctx.settings());
     ctx.out().println("report of run " + pub.run().runId() + ": " + index);
     ctx.out().print(pub.headlineTable());
     ctx.writeJsonIfAsked(pub.json());
