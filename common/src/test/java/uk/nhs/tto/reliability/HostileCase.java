@@ -43,7 +43,7 @@ public record HostileCase(
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    if (!split(lines.get(0)).equals(COLUMNS)) {
+    if (!CsvLine.split(lines.get(0)).equals(COLUMNS)) {
       throw new IllegalStateException(manifest + ": header must be " + String.join(",", COLUMNS));
     }
     List<HostileCase> cases = new ArrayList<>();
@@ -51,7 +51,7 @@ public record HostileCase(
       if (lines.get(i).isBlank()) {
         continue;
       }
-      List<String> v = split(lines.get(i));
+      List<String> v = CsvLine.split(lines.get(i));
       if (v.size() != COLUMNS.size()) {
         throw new IllegalStateException(manifest + " line " + (i + 1) + ": " + v.size() + " values, expected "
             + COLUMNS.size());
@@ -97,34 +97,5 @@ public record HostileCase(
       }
     }
     return counts;
-  }
-
-  /** One CSV line's values; a value may be double-quoted (a quote inside doubled). */
-  private static List<String> split(String line) {
-    List<String> values = new ArrayList<>();
-    StringBuilder value = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (quoted) {
-        if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          value.append('"');
-          i++;
-        } else if (c == '"') {
-          quoted = false;
-        } else {
-          value.append(c);
-        }
-      } else if (c == '"') {
-        quoted = true;
-      } else if (c == ',') {
-        values.add(value.toString());
-        value.setLength(0);
-      } else {
-        value.append(c);
-      }
-    }
-    values.add(value.toString());
-    return values;
   }
 }

@@ -49,6 +49,17 @@ public final class HostileCorpus {
     copyTree(ProjectTree.hostileCorpus().resolve("clean"), extracts);
   }
 
+  /** Writes the named cases (each from its folder in {@code hostile/cases/}) below {@code extracts}. */
+  public static void writeCases(Path extracts, String... names) {
+    for (String name : names) {
+      Path corpus = ProjectTree.hostileCorpus().resolve("cases").resolve(name);
+      if (!Files.isDirectory(corpus)) {
+        throw new IllegalArgumentException("no folder hostile/cases/" + name);
+      }
+      copyTree(corpus, extracts);
+    }
+  }
+
   /** Writes the clean service and every case below {@code extracts}; returns the cases. */
   public static List<HostileCase> writeAll(Path extracts, SparkSession spark) {
     writeClean(extracts);
