@@ -51,9 +51,11 @@ class DataProtectionTest {
   private Path reports;
   private Path json;
   private TtoProcess.Result run;
+  private TtoProcess.Started clusterWithoutKey;
+  private Map<String, byte[]> outputs;
 
   @BeforeAll
-  void runTheWholePipelineOnce(@TempDir Path tmp) throws IOException {
+  void runTheWholePipelineOnce(SparkSession spark, @TempDir Path tmp) throws IOException {
     this.tmp = tmp;
     byte[] random = new byte[30];
     new SecureRandom().nextBytes(random);
@@ -76,6 +78,12 @@ class DataProtectionTest {
     Files.writeString(log4j, Files.readString(ProjectTree.conf("log4j2.properties"))
         .replace("rootLogger.level = warn", "rootLogger.level = info")
         .replace("logger.delta.level = warn", "logger.delta.level = info"));
+    // Started first and left to run beside the pipeline: it should stop at once, before writing anything.
+    clusterWithoutKey =
+        TtoProcess.of("ingest", "--profile", "cluster", "--extracts", extracts.toString(), "--lake",
+                tmp.resolve("cluster-lake").toString())
+            .logTo(tmp.resolve("logs"), "cluster-without-key")
+            .start();
     run =
         TtoProcess.of("run-local", "--extracts", extracts.toString(), "--lake", lake.toString(), "--cohorts",
                 cohorts.toString(), "--conf", conf.toString(), "--json", json.toString())
@@ -84,10 +92,11 @@ class DataProtectionTest {
             .logTo(tmp.resolve("logs"), "run-local")
             .run();
     assertThat(run.exitCode()).as(run.describe()).isZero();
+    outputs = outputs(spark);
   }
 
   @Test
-  void theKeyAppearsInNoLogTableOrReportInAnyEncoding(SparkSession spark) {
+  void theKeyAppearsInNoLogTableOrReportInAnyEncoding() {
     byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
     Map<String, String> forms = new LinkedHashMap<>();
     forms.put("text", key);
@@ -98,7 +107,6 @@ class DataProtectionTest {
     // A third of the key's text is already a recognisable leak (an abbreviated or wrapped print of it).
     forms.put("first third", key.substring(0, key.length() / 3));
     List<String> found = new ArrayList<>();
-    Map<String, byte[]> outputs = outputs(spark);
     outputs.forEach((where, content) -> forms.forEach((form, text) -> {
       if (indexOf(content, text.getBytes(StandardCharsets.ISO_8859_1)) >= 0) {
         found.add(form + " in " + where);
@@ -113,7 +121,7 @@ class DataProtectionTest {
   }
 
   @Test
-  void noDeliveredIdentifierValueAppearsInAnyTableLogOrReport(SparkSession spark) throws IOException {
+  void noDeliveredIdentifierValueAppearsInAnyTableLogOrReport() throws IOException {
     Set<String> delivered = deliveredIdentifiers();
     // Positive control: the same search finds them in the extracts they came from.
     Set<String> inExtracts = new TreeSet<>();
@@ -123,7 +131,6 @@ class DataProtectionTest {
       }
     }
     List<String> found = new ArrayList<>();
-    Map<String, byte[]> outputs = outputs(spark);
     outputs.forEach((where, content) -> {
       Set<String> hits = tokensIn(content, delivered);
       // The NHS number and postcode of the two refused files must not be quoted anywhere either.
@@ -176,11 +183,7 @@ class DataProtectionTest {
   @Test
   void theClusterProfileRefusesToRunWithoutAKey() {
     Path lakeDir = tmp.resolve("cluster-lake");
-    TtoProcess.Result refused =
-        TtoProcess.of("ingest", "--profile", "cluster", "--extracts", extracts.toString(), "--lake",
-                lakeDir.toString())
-            .logTo(tmp.resolve("logs"), "cluster-without-key")
-            .run();
+    TtoProcess.Result refused = clusterWithoutKey.await();
     boolean asExpected =
         refused.exitCode() == 2
             && refused.stderr().contains("No pseudonymisation key")
@@ -198,7 +201,7 @@ class DataProtectionTest {
   // ---- what leaves the run ------------------------------------------------------------------------------------
 
   /**
-   * Every output of the run by name: stdout, stderr, the JSON summary, each file under the lakehouse and the
+   * Every output of the run by name (read once, after the run): stdout, stderr, the JSON summary, each file under the lakehouse and the
    * reports (raw bytes), and each Delta table's rows as JSON text (read by Spark, whatever the file encoding).
    */
   private Map<String, byte[]> outputs(SparkSession spark) {
