@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -136,7 +137,7 @@ public final class CohortAnalysis {
               new DomainResult(
                   runId, domain, Domains.MEASURES.get(domain), config.formula(), config.method(),
                   DomainResult.Status.NO_DATA, null, null, CohortDescription.EMPTY, CohortDescription.EMPTY,
-                  List.of("no " + config.intensity().toLowerCase() + "-intensity finished pre or post course has a "
+                  List.of("no " + config.intensity().toLowerCase(Locale.ROOT) + "-intensity finished pre or post course has a "
                       + Domains.measureLabel(Domains.MEASURES.get(domain)) + " pair")));
         }
       }

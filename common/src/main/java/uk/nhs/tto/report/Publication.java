@@ -64,13 +64,18 @@ public final class Publication {
     return quality;
   }
 
-  /** One domain as published. {@code estimate} is empty when withheld or not estimated; {@code note} says why. */
+  /**
+   * One domain as published. {@code estimate} is empty when withheld or not estimated, and {@code note} says why;
+   * {@code figure} is the estimate in the seed study's style ({@code −2.53 (95% CI −3.02 to −2.04)}) or the note,
+   * {@code headline} the same led by the domain's name.
+   */
   public record Domain(
       String domain,
       String measure,
       String label,
       String measureLabel,
       Optional<DidEstimate> estimate,
+      String figure,
       String headline,
       String note,
       String p,
@@ -127,15 +132,16 @@ public final class Publication {
       estimate = Optional.of(r.did());
       note = "";
     }
-    String headline =
+    String figure =
         estimate
-            .map(e -> label + " " + Numbers.display(e.estimate(), DECIMALS) + " (95% CI "
-                + Numbers.display(e.satLow(), DECIMALS) + " to " + Numbers.display(e.satHigh(), DECIMALS) + ")")
+            .map(e -> Numbers.display(e.estimate(), DECIMALS) + " (95% CI " + Numbers.display(e.satLow(), DECIMALS)
+                + " to " + Numbers.display(e.satHigh(), DECIMALS) + ")")
             .orElse(note);
+    String headline = estimate.isPresent() ? label + " " + figure : note;
     String unadjusted = unadjusted(pre, post);
     Optional<Model> model = estimate.isPresent() ? Optional.of(model(r)) : Optional.empty();
     return new Domain(
-        r.domain(), r.measure(), label, Domains.measureLabel(r.measure()), estimate, headline, note,
+        r.domain(), r.measure(), label, Domains.measureLabel(r.measure()), estimate, figure, headline, note,
         estimate.map(e -> Numbers.p(e.p())).orElse(""), pre, post, unadjusted, model);
   }
 
@@ -191,8 +197,7 @@ public final class Publication {
     TextTable t = new TextTable("domain", "measure", "DiD (95% CI, Satterthwaite)", "p", "n pre", "n post",
         "unadjusted");
     for (Domain d : domains) {
-      String figure = d.estimate().isPresent() ? d.headline().substring(d.label().length() + 1) : d.note();
-      t.row(d.label(), d.measureLabel(), figure, d.p(), d.pre().clients(), d.post().clients(),
+      t.row(d.label(), d.measureLabel(), d.figure(), d.p(), d.pre().clients(), d.post().clients(),
           d.unadjustedDifference());
     }
     return t;
