@@ -13,9 +13,9 @@ import java.util.regex.Pattern;
 /**
  * Reads every count that an output carries out of the lakehouse and checks it against SPEC §6: a count is
  * published as {@code *} (under 5) or rounded to a multiple of 5, or withheld; a rate below national level is a
- * whole percentage or {@code *}. National totals are exempt from rounding (SPEC §7), so rows and fields marked
- * national are skipped. Row counts of tables (rows read, quarantined) count records, not people, and are not
- * checked. Each scanner returns the problems it found and counts the cells it checked, so a test can tell a clean
+ * whole percentage or {@code *}. National totals are exempt from rounding (SPEC §7) but not from suppression: a
+ * national count is {@code *} or at least 5. Row counts of tables (rows read, quarantined) count records, not
+ * people, and are not checked (README, "Reliability and data protection"). Each scanner returns the problems it found and counts the cells it checked, so a test can tell a clean
  * output from one the scanner did not understand.
  */
 final class DisclosureScan {
@@ -26,6 +26,16 @@ final class DisclosureScan {
   /** Printed-table columns that hold rates. */
   static final Set<String> RATE_COLUMNS =
       Set.of("recovery", "reliable improvement", "reliable deterioration", "reliable recovery");
+
+  /** CSV columns that hold counts of people, courses or clients. */
+  static final Set<String> CSV_COUNT_COLUMNS = Set.of("n_pre", "n_post", "clients_pre", "clients_post", "denominator");
+
+  /** CSV columns that hold rates. */
+  static final Set<String> CSV_RATE_COLUMNS = Set.of("rate");
+
+  /** A CSV column named like a count: it must be one the scan knows, or the scan would miss it. */
+  private static final Pattern COUNT_LIKE =
+      Pattern.compile("(?i)n|n_.+|.+_n|.*clients.*|.*count.*|.*numerator.*|.*denominator.*|.*patients.*|.*courses.*");
 
   private static final Pattern HTML_COUNT =
       Pattern.compile("<td class=\"[^\"]*\\bcount\\b[^\"]*\">([^<]*)</td>");
@@ -68,18 +78,35 @@ final class DisclosureScan {
     return this;
   }
 
-  /** The named count columns of a CSV whose values hold no commas or quotes in those columns. */
-  DisclosureScan csv(String where, String csv, Set<String> countColumns) {
+  /**
+   * The count and rate columns of a CSV ({@link #CSV_COUNT_COLUMNS}, {@link #CSV_RATE_COLUMNS}); a column named
+   * like a count that the scan does not know is a problem, so a new output cannot slip past unchecked.
+   */
+  DisclosureScan csv(String where, String csv) {
     String[] lines = csv.split("\r?\n");
     List<String> header = CsvLine.split(lines[0]);
+    for (String column : header) {
+      if (COUNT_LIKE.matcher(column).matches() && !CSV_COUNT_COLUMNS.contains(column)) {
+        problems.add(where + ": column '" + column + "' looks like a count but the scan does not check it");
+      }
+    }
     for (int i = 1; i < lines.length; i++) {
       List<String> cells = CsvLine.split(lines[i]);
       for (int c = 0; c < header.size() && c < cells.size(); c++) {
-        if (countColumns.contains(header.get(c))) {
-          count(where + " line " + (i + 1) + " " + header.get(c), cells.get(c));
+        String at = where + " line " + (i + 1) + " " + header.get(c);
+        if (CSV_COUNT_COLUMNS.contains(header.get(c))) {
+          count(at, cells.get(c));
+        } else if (CSV_RATE_COLUMNS.contains(header.get(c))) {
+          rate(at, cells.get(c));
         }
       }
     }
+    return this;
+  }
+
+  /** An output the scan cannot read: a problem, so that no kind of output goes unchecked. */
+  DisclosureScan unknown(String where) {
+    problems.add(where + ": an output of a kind the scan does not read (add a scanner for it)");
     return this;
   }
 
@@ -92,6 +119,8 @@ final class DisclosureScan {
       problems.add(where + " is not JSON: " + e.getMessage());
       return this;
     }
+    root.path("key_metrics").fields().forEachRemaining(f ->
+        national(where + " key_metrics." + f.getKey(), f.getValue().isNull() ? "*" : f.getValue().asText()));
     for (JsonNode domain : root.path("domains")) {
       domain.path("cohorts").fields().forEachRemaining(cohort -> {
         JsonNode n = cohort.getValue().path("n");
@@ -120,21 +149,49 @@ final class DisclosureScan {
       List<String> header = cells(lines[i - 1], spans);
       for (int r = i + 1; r < lines.length && !lines[r].isBlank(); r++) {
         List<String> row = cells(lines[r], spans);
-        if (row.get(0).toLowerCase(Locale.ROOT).contains("national")) {
-          continue;
-        }
+        boolean nationalRow = row.get(0).toLowerCase(Locale.ROOT).contains("national");
         for (int c = 0; c < header.size(); c++) {
           String column = header.get(c);
           String at = where + " line " + (r + 1) + " '" + column + "'";
-          if (COUNT_COLUMNS.contains(column)) {
+          if (COUNT_COLUMNS.contains(column) && nationalRow) {
+            national(at, row.get(c));
+          } else if (COUNT_COLUMNS.contains(column)) {
             count(at, row.get(c));
-          } else if (RATE_COLUMNS.contains(column)) {
+          } else if (RATE_COLUMNS.contains(column) && !nationalRow) {
             rate(at, row.get(c));
           }
         }
       }
     }
     return this;
+  }
+
+  /** derive's printed line {@code national key metrics: finished 1,234, at caseness *, …}: national counts. */
+  DisclosureScan printedNationalMetrics(String where, String text) {
+    Matcher line = Pattern.compile("national key metrics: (.*)").matcher(text);
+    while (line.find()) {
+      Matcher pair = Pattern.compile("([a-z ]+?) ([0-9,]+|\\*)(?:,|$)").matcher(line.group(1).trim());
+      while (pair.find()) {
+        national(where + " national key metrics '" + pair.group(1).trim() + "'", pair.group(2));
+      }
+    }
+    return this;
+  }
+
+  /** A national total: exact, but {@code *} under 5. */
+  private void national(String where, String cell) {
+    checked++;
+    if (cell.equals("*")) {
+      suppressed++;
+      return;
+    }
+    try {
+      if (Long.parseLong(cell.replace(",", "")) < 5) {
+        problems.add(where + ": national count " + cell + " is under 5 and not *");
+      }
+    } catch (NumberFormatException e) {
+      problems.add(where + ": '" + cell + "' is not a published count");
+    }
   }
 
   private void count(String where, String cell) {

@@ -79,6 +79,9 @@ public final class TtoProcess {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx768m");
+    // Short runs on tiny data: the quick JIT and one GC thread spend less of a shared two-core machine.
+    cmd.add("-XX:TieredStopAtLevel=1");
+    cmd.add("-XX:+UseSerialGC");
     // The --add-opens list Spark needs, exactly as surefire passed it to this JVM.
     for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       if (option.startsWith("--add-opens") || option.startsWith("-Djdk.reflect") || option.startsWith("-Dio.netty")) {
@@ -91,6 +94,9 @@ public final class TtoProcess {
     cmd.add("-Dspark.driver.host=127.0.0.1");
     cmd.add("-Dspark.driver.bindAddress=127.0.0.1");
     cmd.add("-Dspark.ui.enabled=false");
+    // As the in-process test session: compiling whole-stage code costs more than it saves on a few hundred rows.
+    cmd.add("-Dspark.sql.codegen.wholeStage=false");
+    cmd.add("-Dspark.databricks.delta.snapshotPartitions=1");
     cmd.addAll(jvmOptions);
     cmd.add("-cp");
     cmd.add(classpath());
@@ -99,7 +105,7 @@ public final class TtoProcess {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("TTO_"));
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    pb.environment().put("TTO_SPARK_SPARK_SQL_SHUFFLE_PARTITIONS", "2");
+    pb.environment().put("TTO_SPARK_SPARK_SQL_SHUFFLE_PARTITIONS", "1");
     pb.environment().putAll(env);
     pb.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
     try {
