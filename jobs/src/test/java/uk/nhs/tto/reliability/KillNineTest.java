@@ -31,6 +31,8 @@ import uk.nhs.tto.conform.Quarantine;
 import uk.nhs.tto.ingest.IdsTable;
 import uk.nhs.tto.ingest.IngestTables;
 import uk.nhs.tto.lake.Lake;
+import uk.nhs.tto.subgroups.SubgroupTable;
+import uk.nhs.tto.variation.ServiceVariationTable;
 import uk.nhs.tto.testing.SparkExtension;
 
 /**
@@ -52,6 +54,10 @@ class KillNineTest {
   private static final int KILLS_PER_CHAIN = 6;
 
   /** Columns of results.runs that name the run or its lakehouse path rather than its content. */
+  /** The tables an analyse run appends to, one commit each, before it records itself in results.runs. */
+  private static final List<String> RESULT_TABLES =
+      List.of(DidTable.NAME, SubgroupTable.NAME, ServiceVariationTable.NAME);
+
   private static final Set<String> RUN_SPECIFIC =
       Set.of("run_id", "started_at", "ended_at", "command_line", "config_json", "config_sha256");
 
@@ -64,7 +70,9 @@ class KillNineTest {
   private Map<String, String> afterIngest;
   private Map<String, String> afterDerive;
   private Map<String, String> afterAnalyse;
-  private int domainsPerRun;
+
+  /** Rows one complete analyse run writes to each results table (the uninterrupted run's). */
+  private final Map<String, Long> rowsPerRun = new TreeMap<>();
 
   /** Runs whose result rows a kill left without a results.runs row (killed between the two commits). */
   private final Set<String> unnamedAfterKill = new java.util.TreeSet<>();
@@ -94,9 +102,14 @@ class KillNineTest {
     afterDerive = TableContent.digests(lake, PipelineTables.derive());
     derived = copy(lakeDir, tmp.resolve("snapshots/derived"));
     seconds.put("analyse", completed(analyse().command().apply(lakeDir.toString()).logTo(logs, "analyse")));
-    afterAnalyse = runDigests(lake, namedRuns(lake).get(0));
-    domainsPerRun = (int) lake.read(DidTable.NAME).count();
-    assertThat(domainsPerRun).isPositive();
+    String run = namedRuns(lake).get(0);
+    afterAnalyse = runDigests(lake, run);
+    for (String table : RESULT_TABLES) {
+      rowsPerRun.put(table, lake.exists(table) ? lake.read(table).filter(col("run_id").equalTo(run)).count() : 0);
+    }
+    assertThat(rowsPerRun.get(DidTable.NAME)).isPositive();
+    assertThat(rowsPerRun.get(SubgroupTable.NAME)).as("subgroup rows, so that kills can fall between the tables")
+        .isPositive();
   }
 
   @Test
@@ -180,7 +193,8 @@ class KillNineTest {
                 + " their kill moment)", killedAt.stream().map(KillNineTest::round).toList(), duration, endedFirst)
             : String.join(" | ", failures))
             + (job.name().equals("analyse") && !unnamedAfterKill.isEmpty()
-                ? "; " + unnamedAfterKill.size() + " killed run(s) left complete result rows that no run names"
+                ? "; " + unnamedAfterKill.size() + " killed run(s) left whole tables' rows that results.runs does"
+                    + " not name (never read as results)"
                 : ""));
     assertThat(kills).isGreaterThanOrEqualTo(CHAINS * KILLS_PER_CHAIN);
     assertThat(failures).isEmpty();
@@ -208,27 +222,31 @@ class KillNineTest {
   }
 
   /**
-   * A run named in results.runs has its full set of result rows; result rows of a run results.runs does not name
-   * (its process was killed between the two commits) never form a partial set either.
+   * A run named in results.runs has its full set of rows in every results table; in each table, the rows of a
+   * run that results.runs does not name (its process was killed between the tables' commits, before the run was
+   * recorded) are all there or none, never a partial set.
    */
   private List<String> analyseInvariants(Lake lake) {
-    List<String> problems = readable(lake, List.of(DidTable.NAME, RunsTable.NAME));
-    if (!lake.exists(DidTable.NAME)) {
-      return problems;
-    }
-    Map<String, Long> rowsPerRun = new TreeMap<>();
-    lake.read(DidTable.NAME).groupBy("run_id").count().collectAsList()
-        .forEach(r -> rowsPerRun.put(r.getString(0), r.getLong(1)));
+    List<String> tables = new ArrayList<>(RESULT_TABLES);
+    tables.add(RunsTable.NAME);
+    List<String> problems = readable(lake, tables);
     List<String> named = namedRuns(lake);
-    rowsPerRun.keySet().stream().filter(run -> !named.contains(run)).forEach(unnamedAfterKill::add);
-    rowsPerRun.forEach((run, rows) -> {
-      if (rows != domainsPerRun) {
-        problems.add("run " + run + " has " + rows + " of " + domainsPerRun + " result rows");
+    for (String table : RESULT_TABLES) {
+      Map<String, Long> rows = new TreeMap<>();
+      if (lake.exists(table)) {
+        lake.read(table).groupBy("run_id").count().collectAsList()
+            .forEach(r -> rows.put(r.getString(0), r.getLong(1)));
       }
-    });
-    for (String run : named) {
-      if (!rowsPerRun.containsKey(run)) {
-        problems.add("results.runs names run " + run + ", which has no result rows");
+      rows.keySet().stream().filter(run -> !named.contains(run)).forEach(unnamedAfterKill::add);
+      rows.forEach((run, n) -> {
+        if (n != rowsPerRun.get(table)) {
+          problems.add(table + " holds " + n + " of the " + rowsPerRun.get(table) + " rows of run " + run);
+        }
+      });
+      for (String run : named) {
+        if (rowsPerRun.get(table) > 0 && !rows.containsKey(run)) {
+          problems.add("results.runs names run " + run + ", which has no rows in " + table);
+        }
       }
     }
     return problems;
@@ -279,8 +297,11 @@ class KillNineTest {
 
   private static Map<String, String> runDigests(Lake lake, String run) {
     Map<String, String> out = new TreeMap<>();
-    out.put(DidTable.NAME,
-        TableContent.digest(lake.read(DidTable.NAME).filter(col("run_id").equalTo(run)), Set.of("run_id")));
+    for (String table : RESULT_TABLES) {
+      if (lake.exists(table)) {
+        out.put(table, TableContent.digest(lake.read(table).filter(col("run_id").equalTo(run)), Set.of("run_id")));
+      }
+    }
     out.put(RunsTable.NAME,
         TableContent.digest(lake.read(RunsTable.NAME).filter(col("run_id").equalTo(run)), RUN_SPECIFIC));
     return out;
@@ -304,7 +325,9 @@ class KillNineTest {
   }
 
   private Job analyse() {
-    return new Job("analyse", lake -> TtoProcess.of("analyse", "--lake", lake));
+    // Two subgroup dimensions: the subgroup and service-variation tables are still written, in less time.
+    return new Job("analyse", lake -> TtoProcess.of("analyse", "--lake", lake)
+        .env("TTO_SUBGROUPS_DIMENSIONS", "age_band,service"));
   }
 
   // ---- plumbing -----------------------------------------------------------------------------------------------
