@@ -82,8 +82,8 @@ public final class DeriveResult {
 
   /**
    * The SPEC §7 derive summary: {@code tables} {name: {rows}}, {@code quarantine} {table: {rule: rows}},
-   * {@code key_metrics} (national: exact, null under the SPEC §6 threshold), plus {@code reconciliation}, {@code cohort_services} and
-   * {@code warnings}.
+   * {@code key_metrics} (national: exact, null under the SPEC §6 threshold), plus {@code reconciliation},
+   * {@code cohort_services} and {@code warnings}.
    */
   public Map<String, Object> toMap() {
     Map<String, Object> tables = new LinkedHashMap<>();

@@ -224,7 +224,8 @@ class DataProtectionTest {
     // Until wt-ops' conf/cluster.conf is on this branch the rule comes from TTO_PSEUDONYMISATION_KEY_REQUIRED.
     String profile = Files.exists(ProjectTree.conf("cluster.conf"))
         ? "--profile cluster (conf/cluster.conf)"
-        : "--profile cluster with tto.pseudonymisation.key.required = true from the environment (no conf/cluster.conf yet)";
+        : "--profile cluster with tto.pseudonymisation.key.required = true from the environment"
+            + " (no conf/cluster.conf yet)";
     ReliabilityLog.record(SUITE, "cluster profile started without a pseudonymisation key", asExpected,
         "exit 2 before anything is written, saying how to provide the key; " + profile,
         "exit " + refused.exitCode() + ": " + refused.stderr().lines()

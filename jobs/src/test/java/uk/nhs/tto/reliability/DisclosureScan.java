@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
  * published as {@code *} (under 5) or rounded to a multiple of 5, or withheld; a rate below national level is a
  * whole percentage or {@code *}. National totals are exempt from rounding (SPEC §7) but not from suppression: a
  * national count is {@code *} or at least 5. Row counts of tables (rows read, quarantined) count records, not
- * people, and are not checked (README, "Reliability and data protection"). Each scanner returns the problems it found and counts the cells it checked, so a test can tell a clean
- * output from one the scanner did not understand.
+ * people, and are not checked (README, "Reliability and data protection"). Each scanner returns the problems it
+ * found and counts the cells it checked, so a test can tell a clean output from one the scanner did not
+ * understand.
  */
 final class DisclosureScan {
 
