@@ -99,7 +99,8 @@ public final class HostileCorpus {
         byte[] whole = referralParquet(spark, "H24", "ReferralRequestReceivedDate", "ServDischDate", scratch);
         write(target, Arrays.copyOf(whole, whole.length / 2));
       }
-      case "parquet-wrong-schema" -> write(target, referralParquet(spark, "H25", "ReferralDate", "DischargeDate", scratch));
+      case "parquet-wrong-schema" ->
+          write(target, referralParquet(spark, "H25", "ReferralDate", "DischargeDate", scratch));
       default -> throw new IllegalStateException(
           "case " + c.name() + " has no folder in hostile/cases/ and no generator in HostileCorpus");
     }

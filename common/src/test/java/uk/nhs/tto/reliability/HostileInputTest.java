@@ -127,7 +127,8 @@ class HostileInputTest {
 
           assertThat(o.files()).as("files recorded in meta.ingested_files").isEqualTo(
               c.extractPaths().stream().sorted().toList());
-          assertThat(o.refusals()).as("refusals").hasSize(c.refused()).allSatisfy(r -> assertThat(r).contains(c.reason()));
+          assertThat(o.refusals()).as("refusals").hasSize(c.refused())
+              .allSatisfy(r -> assertThat(r).contains(c.reason()));
           assertThat(o.ingestRules()).as("quarantined at ingest").isEqualTo(c.ingestRules());
           assertThat(o.bronze()).as("bronze rows").isEqualTo(c.bronze());
           assertThat(o.deriveRules()).as("quarantined at derive").isEqualTo(c.deriveRules());
@@ -150,7 +151,8 @@ class HostileInputTest {
     cleanRows.put(Derive.SCORE_PAIRS, col("service_id").equalTo(HostileCorpus.CLEAN));
     cleanRows.put(Derive.COURSES, col("service_id").equalTo(HostileCorpus.CLEAN));
     // Cohort rows count CLEAN's courses only: it is the one service in the cohort file.
-    cleanRows.put(Derive.KEY_METRICS, col("service_id").equalTo(HostileCorpus.CLEAN).or(col("level").equalTo("cohort")));
+    cleanRows.put(Derive.KEY_METRICS,
+        col("service_id").equalTo(HostileCorpus.CLEAN).or(col("level").equalTo("cohort")));
     List<String> differing = new ArrayList<>();
     cleanRows.forEach((table, rows) -> {
       List<String> together = sortedRows(lake.read(table).filter(rows));

@@ -32,8 +32,8 @@ import uk.nhs.tto.lake.Lake;
  * An order-independent digest of a table's content, computed by Spark without bringing rows to the driver: the
  * row count and two 60-bit sums of per-row SHA-256 hashes (of the row as JSON, columns in name order, nulls kept,
  * doubles to 12 significant digits), plus the schema. Equal multisets of rows give equal digests whatever the
- * file layout or row order; a row lost, added twice or changed changes it. Columns whose values depend on the wall clock (such as
- * {@code _ingested_at}) are left out by name.
+ * file layout or row order; a row lost, added twice or changed changes it. Columns whose values depend on the
+ * wall clock (such as {@code _ingested_at}) are left out by name.
  */
 public final class TableContent {
 
