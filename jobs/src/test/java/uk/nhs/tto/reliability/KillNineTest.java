@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -173,12 +174,14 @@ class KillNineTest {
         p.kill();
         chainKills++;
         killedAt.add(delay);
+        forgetCachedTableStates();
         afterKill.apply(lake).forEach(problem -> problems.add("after the kill at " + round(delay) + " s: " + problem));
       }
       TtoProcess.Result last = job.command().apply(lakeDir.toString()).logTo(dir.resolve("logs"), "final").run();
       if (last.exitCode() != 0) {
         problems.add("the run after the kills failed: " + last.describe());
       } else {
+        forgetCachedTableStates();
         problems.addAll(finalDifferences.apply(lake));
       }
       kills += chainKills;
@@ -357,6 +360,15 @@ class KillNineTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Makes this JVM read every table afresh. Delta caches a table's log per path: after a kill that left a table's
+   * {@code _delta_log} folder without a first commit, the cached state says "no table" even once another process
+   * has committed it, so a later check would report the table absent when it is not.
+   */
+  private static void forgetCachedTableStates() {
+    DeltaLog.clearCache();
   }
 
   private static void sleep(double seconds) {
