@@ -16,6 +16,7 @@ import uk.nhs.tto.conform.Conform;
 import uk.nhs.tto.conform.ConformResult;
 import uk.nhs.tto.conform.SilverTables;
 import uk.nhs.tto.courses.Courses;
+import uk.nhs.tto.disclosure.Disclosure;
 import uk.nhs.tto.lake.Lake;
 import uk.nhs.tto.metrics.KeyMetrics;
 import uk.nhs.tto.metrics.NationalMetrics;
@@ -72,7 +73,8 @@ public final class Derive {
       rows.put(table, lake.read(table).count());
     }
     return new DeriveResult(
-        rows, conform.reconciliations(), NationalMetrics.from(lake.read(KEY_METRICS)), cohorts.size(), warnings);
+        rows, conform.reconciliations(), NationalMetrics.from(lake.read(KEY_METRICS)), cohorts.size(), warnings,
+        Disclosure.from(settings));
   }
 
   private static List<CohortDefinition> cohorts(Settings settings, List<String> warnings) {

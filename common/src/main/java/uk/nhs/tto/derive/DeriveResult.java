@@ -9,13 +9,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import uk.nhs.tto.conform.Reconciliation;
+import uk.nhs.tto.disclosure.Disclosure;
 import uk.nhs.tto.ingest.IdsTable;
 import uk.nhs.tto.metrics.NationalMetrics;
 
 /**
- * What a derive run wrote: rows per table, how every bronze row was accounted for, the national key metrics
- * (raw counts: they stay inside the disclosure boundary) and warnings; {@link #toMap()} is the SPEC §7
- * {@code derive} summary.
+ * What a derive run wrote: rows per table, how every bronze row was accounted for, the national key metrics and
+ * warnings; {@link #toMap()} is the SPEC §7 {@code derive} summary. Printed and in the summary, the key metrics
+ * (counts of courses) are national totals under SPEC §6: exact, but {@code *} (JSON null) under the threshold;
+ * row counts are counts of records and stay exact, so that the reconciliation can be checked.
  */
 public final class DeriveResult {
 
@@ -24,13 +26,15 @@ public final class DeriveResult {
   private final NationalMetrics keyMetrics;
   private final int cohortServices;
   private final List<String> warnings;
+  private final Disclosure disclosure;
 
   public DeriveResult(
       Map<String, Long> tableRows,
       Map<IdsTable, Reconciliation> reconciliations,
       NationalMetrics keyMetrics,
       int cohortServices,
-      List<String> warnings) {
+      List<String> warnings,
+      Disclosure disclosure) {
     this.tableRows = Collections.unmodifiableMap(new LinkedHashMap<>(tableRows));
     EnumMap<IdsTable, Reconciliation> ordered = new EnumMap<>(IdsTable.class);
     ordered.putAll(reconciliations);
@@ -38,6 +42,7 @@ public final class DeriveResult {
     this.keyMetrics = keyMetrics;
     this.cohortServices = cohortServices;
     this.warnings = List.copyOf(warnings);
+    this.disclosure = disclosure;
   }
 
   /** Rows of each table derive wrote, by lake name ({@code gold.courses}). */
@@ -77,8 +82,8 @@ public final class DeriveResult {
 
   /**
    * The SPEC §7 derive summary: {@code tables} {name: {rows}}, {@code quarantine} {table: {rule: rows}},
-   * {@code key_metrics} (national, raw counts), plus {@code reconciliation}, {@code cohort_services} and
-   * {@code warnings}.
+   * {@code key_metrics} (national: exact, null under the SPEC §6 threshold), plus {@code reconciliation},
+   * {@code cohort_services} and {@code warnings}.
    */
   public Map<String, Object> toMap() {
     Map<String, Object> tables = new LinkedHashMap<>();
@@ -88,7 +93,9 @@ public final class DeriveResult {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("tables", tables);
     m.put("quarantine", quarantine());
-    m.put("key_metrics", keyMetrics.toMap());
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    keyMetrics.toMap().forEach((name, n) -> metrics.put(name, disclosure.isSuppressed((Long) n) ? null : n));
+    m.put("key_metrics", metrics);
     m.put("reconciliation", reconciliation);
     m.put("balanced", balanced());
     m.put("cohort_services", cohortServices);
@@ -123,10 +130,15 @@ public final class DeriveResult {
     NationalMetrics k = keyMetrics;
     sb.append(
         String.format(
-            "national key metrics: finished %,d, at caseness %,d, recovered %,d, reliably improved %,d,"
-                + " reliably deteriorated %,d, reliably recovered %,d%n",
-            k.finished(), k.atCaseness(), k.recovered(), k.reliablyImproved(), k.reliablyDeteriorated(),
-            k.reliablyRecovered()));
+            "national key metrics: finished %s, at caseness %s, recovered %s, reliably improved %s,"
+                + " reliably deteriorated %s, reliably recovered %s%n",
+            national(k.finished()), national(k.atCaseness()), national(k.recovered()), national(k.reliablyImproved()),
+            national(k.reliablyDeteriorated()), national(k.reliablyRecovered())));
     return sb.toString();
+  }
+
+  /** A national count as printed: exact with thousands separators, or {@code *} under the threshold. */
+  private String national(long n) {
+    return disclosure.isSuppressed(n) ? Disclosure.SUPPRESSED : String.format("%,d", n);
   }
 }

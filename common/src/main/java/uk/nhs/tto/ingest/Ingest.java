@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import uk.nhs.tto.config.Keys;
 import uk.nhs.tto.config.Settings;
 import uk.nhs.tto.errors.TtoException;
 import uk.nhs.tto.lake.Lake;
@@ -41,7 +43,8 @@ import uk.nhs.tto.lake.Lake;
  * <p>The work runs on executors in a few Spark jobs whatever the number of files: one surveys every file
  * (checksum, then for new files every file and row rule, counting), then one per table writes its bronze rows and,
  * where there are any, one its quarantine rows. Only per-file summaries reach the driver. The batch's commits
- * are made idempotent and resumable by {@link IngestLedger}, with {@code meta.ingested_files} written last.
+ * are made idempotent and resumable by {@link IngestLedger}, with {@code meta.ingested_files} written last, and
+ * ingests of one lakehouse run one at a time ({@link IngestLock}).
  *
  * <pre>{@code
  * IngestResult r = Ingest.into(lake, settings).reportingTo(System.err::println).run("extracts/");
@@ -101,7 +104,15 @@ public final class Ingest {
     HadoopConf conf = new HadoopConf(jsc.hadoopConfiguration());
     PseudonymisationKey key = PseudonymisationKey.resolve(settings, lake.root(), conf.get());
     say("pseudonymisation key from " + key.source());
+    Duration wait = Duration.ofSeconds(settings.integer(Keys.INGEST_LOCK_WAIT));
+    try (IngestLock lock = IngestLock.acquire(lake.root(), conf.get(), wait, this::say)) {
+      return ingestLocked(jsc, conf, key, extractsRoot);
+    }
+  }
 
+  /** The run proper, under the lakehouse's ingest lock: no other ingest reads or writes its tables meanwhile. */
+  private IngestResult ingestLocked(
+      JavaSparkContext jsc, HadoopConf conf, PseudonymisationKey key, String extractsRoot) {
     List<ExtractFile> listed = ExtractListing.list(extractsRoot, conf.get());
     say("listed " + listed.size() + " files under " + extractsRoot);
     KnownFiles known = knownFiles();

@@ -1,0 +1,327 @@
+package uk.nhs.tto.ingest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import uk.nhs.tto.config.Keys;
+import uk.nhs.tto.errors.TtoException;
+
+/**
+ * Lets one ingest at a time work on a lakehouse; a second one waits for it (up to
+ * {@code tto.ingest.lock.wait.seconds}), then finds the files the first ingested already recorded and skips them.
+ *
+ * <p>Without it two ingests race: both survey before either records its files, so the same extract is appended
+ * twice under two attempts' idempotency tokens; one ingest takes the other's pending-batch marker for a killed
+ * run and rolls its rows back while it is still appending; and the first commits that create a table collide.
+ *
+ * <p>On a local lakehouse the lock is an operating-system lock on {@code <lake>/_ingest/lock}, which the kernel
+ * releases when the process ends however it ends, so a killed ingest never blocks the next one. Other storage
+ * ({@code s3a://}) has no such locks: there the lock is a lease file, {@code <lake>/_ingest/lock.lease}, that its
+ * holder rewrites every few seconds and that a waiting ingest takes over once it has not changed for a minute.
+ * Object stores cannot create a file only if it is absent, so two ingests starting within the same second could
+ * both take a lease; each therefore re-reads the lease after a pause and keeps it only if it still names it.
+ */
+abstract class IngestLock implements AutoCloseable {
+
+  static final String LOCAL_FILE = "_ingest/lock";
+  static final String LEASE_FILE = "_ingest/lock.lease";
+
+  private static final Duration POLL = Duration.ofSeconds(1);
+
+  private final String where;
+
+  IngestLock(String where) {
+    this.where = where;
+  }
+
+  /** Takes the lakehouse's ingest lock, waiting up to {@code wait} for the ingest holding it. */
+  static IngestLock acquire(String lakeRoot, Configuration conf, Duration wait, Consumer<String> progress) {
+    String holder = holder();
+    try {
+      FileSystem fs = new Path(lakeRoot).getFileSystem(conf);
+      if ("file".equals(fs.getScheme())) {
+        java.nio.file.Path file =
+            java.nio.file.Path.of(fs.makeQualified(new Path(lakeRoot, LOCAL_FILE)).toUri());
+        return new Local(file, holder).await(wait, progress);
+      }
+      return new Lease(fs, fs.makeQualified(new Path(lakeRoot, LEASE_FILE)), holder).await(wait, progress);
+    } catch (IOException e) {
+      throw TtoException.withExitCode(
+          TtoException.INFRASTRUCTURE,
+          "Cannot take the ingest lock of the lakehouse " + lakeRoot,
+          e.toString(),
+          "check that the lakehouse is writable, then run ingest again");
+    }
+  }
+
+  /** Tries once; true when this process now holds the lock. */
+  abstract boolean tryAcquire() throws IOException;
+
+  /** Who holds the lock, as its holder wrote it (process, host, since when), for messages. */
+  abstract String currentHolder();
+
+  /** The lock's file, for messages. */
+  final String where() {
+    return where;
+  }
+
+  @Override
+  public abstract void close();
+
+  final IngestLock await(Duration wait, Consumer<String> progress) throws IOException {
+    long deadline = System.nanoTime() + wait.toNanos();
+    boolean told = false;
+    while (!tryAcquire()) {
+      if (!told) {
+        progress.accept("waiting for the ingest that holds " + where() + " (" + currentHolder() + ") to finish");
+        told = true;
+      }
+      if (System.nanoTime() > deadline) {
+        throw TtoException.withExitCode(
+            TtoException.LOCKED,
+            "Another ingest is still running on this lakehouse after " + wait.toSeconds() + " s ("
+                + currentHolder() + ", lock " + where() + ")",
+            "ingests of one lakehouse run one at a time, so that none repeats or undoes another's files",
+            "run ingest again when it has finished, or raise " + Keys.INGEST_LOCK_WAIT);
+      }
+      sleep(POLL);
+    }
+    if (told) {
+      progress.accept("took the ingest lock " + where());
+    }
+    return this;
+  }
+
+  /** {@code pid@host since <instant>}: enough to find the process that holds the lock. */
+  private static String holder() {
+    return ManagementFactory.getRuntimeMXBean().getName() + " since " + Instant.now();
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the ingest lock", e);
+    }
+  }
+
+  /**
+   * An operating-system lock on a local file, released by the kernel when the process ends. POSIX drops a
+   * process's lock when any of its descriptors of the file is closed, so within one JVM the file is opened only
+   * by the holder: {@link #HELD} turns away a second ingest of the same process before it opens the file.
+   */
+  private static final class Local extends IngestLock {
+
+    private static final Set<java.nio.file.Path> HELD = ConcurrentHashMap.newKeySet();
+
+    private final java.nio.file.Path file;
+    private final String holder;
+    private FileChannel channel;
+    private FileLock lock;
+
+    Local(java.nio.file.Path file, String holder) throws IOException {
+      super(file.toString());
+      this.file = file;
+      this.holder = holder;
+      Files.createDirectories(file.getParent());
+    }
+
+    @Override
+    boolean tryAcquire() throws IOException {
+      if (!HELD.add(file)) {
+        return false;
+      }
+      FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock taken;
+      try {
+        taken = ch.tryLock();
+      } catch (IOException | RuntimeException e) {
+        ch.close();
+        HELD.remove(file);
+        throw e;
+      }
+      if (taken == null) {
+        ch.close();
+        HELD.remove(file);
+        return false;
+      }
+      channel = ch;
+      lock = taken;
+      channel.truncate(0);
+      channel.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)));
+      channel.force(false);
+      return true;
+    }
+
+    @Override
+    String currentHolder() {
+      if (HELD.contains(file)) {
+        return "another ingest in this process";
+      }
+      try {
+        String text = Files.readString(file, StandardCharsets.UTF_8).trim();
+        return text.isEmpty() ? "holder unknown" : text;
+      } catch (IOException e) {
+        return "holder unknown";
+      }
+    }
+
+    @Override
+    public void close() {
+      if (channel == null) {
+        return;
+      }
+      try {
+        lock.release();
+        channel.close();
+      } catch (IOException e) {
+        // The kernel drops the lock when the process ends anyway.
+      } finally {
+        lock = null;
+        channel = null;
+        HELD.remove(file);
+      }
+    }
+  }
+
+  /** A lease file on storage without locks, kept fresh by a daemon thread while held. */
+  static final class Lease extends IngestLock {
+
+    private static final Duration RENEW = Duration.ofSeconds(10);
+    private static final Duration STALE = Duration.ofSeconds(60);
+    private static final Duration SETTLE = Duration.ofSeconds(3);
+
+    private final FileSystem fs;
+    private final Path file;
+    private final String token;
+    private final String holder;
+    private long seenModified = -1;
+    private long seenSince;
+    private Thread renewer;
+
+    Lease(FileSystem fs, Path file, String holder) {
+      super(file.toString());
+      this.fs = fs;
+      this.file = file;
+      this.holder = holder;
+      this.token = UUID.randomUUID().toString();
+    }
+
+    @Override
+    boolean tryAcquire() throws IOException {
+      FileStatus status = status();
+      if (status != null) {
+        // Staleness is judged by how long this process has seen the lease unchanged, not by comparing clocks.
+        if (status.getModificationTime() != seenModified) {
+          seenModified = status.getModificationTime();
+          seenSince = System.nanoTime();
+          return false;
+        }
+        if (System.nanoTime() - seenSince < STALE.toNanos()) {
+          return false;
+        }
+        fs.delete(file, false);
+      }
+      try {
+        write(false);
+      } catch (FileAlreadyExistsException raced) {
+        return false;
+      }
+      sleep(SETTLE);
+      if (!token.equals(firstLine())) {
+        return false;
+      }
+      renewer = new Thread(this::renew, "tto-ingest-lease");
+      renewer.setDaemon(true);
+      renewer.start();
+      return true;
+    }
+
+    private void renew() {
+      while (!Thread.currentThread().isInterrupted()) {
+        try {
+          Thread.sleep(RENEW.toMillis());
+          if (token.equals(firstLine())) {
+            write(true);
+          }
+        } catch (InterruptedException e) {
+          return;
+        } catch (IOException e) {
+          // Try again at the next renewal; the lease goes stale only after a minute without one.
+        }
+      }
+    }
+
+    private void write(boolean overwrite) throws IOException {
+      try (OutputStream out = fs.create(file, overwrite)) {
+        out.write((token + "\n" + holder + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+    }
+
+    private FileStatus status() throws IOException {
+      try {
+        return fs.getFileStatus(file);
+      } catch (java.io.FileNotFoundException e) {
+        return null;
+      }
+    }
+
+    private String firstLine() throws IOException {
+      String[] lines = contents().split("\n");
+      return lines[0];
+    }
+
+    private String contents() throws IOException {
+      try (InputStream in = fs.open(file)) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (java.io.FileNotFoundException e) {
+        return "";
+      }
+    }
+
+    @Override
+    String currentHolder() {
+      try {
+        String[] lines = contents().split("\n");
+        return lines.length > 1 ? lines[1] : "holder unknown";
+      } catch (IOException e) {
+        return "holder unknown";
+      }
+    }
+
+    @Override
+    public void close() {
+      if (renewer == null) {
+        return;
+      }
+      renewer.interrupt();
+      renewer = null;
+      try {
+        if (token.equals(firstLine())) {
+          fs.delete(file, false);
+        }
+      } catch (IOException e) {
+        // A lease left behind goes stale and is taken over after a minute.
+      }
+    }
+  }
+}
