@@ -52,6 +52,10 @@ public final class Derive {
    * a warning. Paths are relative to the working directory.
    */
   public static DeriveResult run(Lake lake, Settings settings) {
+    return ShufflePartitions.sizedFor(lake, () -> derive(lake, settings));
+  }
+
+  private static DeriveResult derive(Lake lake, Settings settings) {
     MeasureCatalog catalogue = MeasureCatalog.load(Path.of(settings.string(Keys.MEASURES)));
     TherapyCodes therapyCodes = TherapyCodes.load(Path.of(settings.string(Keys.THERAPY_CODES)));
     // Checked before anything is written: a broken configuration must not leave half-derived tables.
