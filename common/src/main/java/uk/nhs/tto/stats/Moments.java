@@ -2,6 +2,7 @@ package uk.nhs.tto.stats;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,6 +62,13 @@ public final class Moments implements Serializable {
   /** Σzzᵀ over the rows of each parent group. */
   private final Map<ParentKey, double[]> rowSums = new HashMap<>();
   private final Map<String, Long> dropped = new TreeMap<>();
+  /**
+   * Per-split views of {@link #cells} and {@link #rowSums}, built on first read and dropped on every addition: a
+   * subgroup run fits hundreds of splits from one state, and filtering the whole state for each would make that
+   * quadratic in the number of splits. Each view is filled in the state's own iteration order, as a filter would.
+   */
+  private Map<String, Map<CellKey, Cell>> cellsBySplit;
+  private Map<String, Map<List<String>, double[]>> rowSumsBySplit;
 
   Moments(Design design, Nesting nesting) {
     this.design = design;
@@ -139,7 +147,8 @@ public final class Moments implements Serializable {
   }
 
   /** Adds m lowest-level groups of size n under one parent: their ΣΣz and Σ(Σz)(Σz)ᵀ. */
-  void addGroups(String split, List<String> path, long n, long m, double[] sumZ, double[] outer) {
+  synchronized void addGroups(String split, List<String> path, long n, long m, double[] sumZ, double[] outer) {
+    cellsBySplit = null;
     Cell c = cells.computeIfAbsent(new CellKey(split, path, n), k -> new Cell(design.p() + 1));
     c.m += m;
     addInto(c.sumZ, sumZ);
@@ -147,7 +156,8 @@ public final class Moments implements Serializable {
   }
 
   /** Adds Σzzᵀ of rows of one parent group. */
-  void addRows(String split, List<String> path, double[] rowZZ) {
+  synchronized void addRows(String split, List<String> path, double[] rowZZ) {
+    rowSumsBySplit = null;
     int q = design.p() + 1;
     addInto(rowSums.computeIfAbsent(new ParentKey(split, path), k -> new double[q * (q + 1) / 2]), rowZZ);
   }
@@ -287,26 +297,22 @@ public final class Moments implements Serializable {
     return dropped.getOrDefault(split, 0L);
   }
 
-  /** Cells of one split. */
-  Map<CellKey, Cell> cells(String split) {
-    Map<CellKey, Cell> out = new HashMap<>();
-    cells.forEach((k, c) -> {
-      if (k.split().equals(split)) {
-        out.put(k, c);
-      }
-    });
-    return out;
+  /** Cells of one split (a read-only view). */
+  synchronized Map<CellKey, Cell> cells(String split) {
+    if (cellsBySplit == null) {
+      cellsBySplit = new HashMap<>();
+      cells.forEach((k, c) -> cellsBySplit.computeIfAbsent(k.split(), x -> new HashMap<>()).put(k, c));
+    }
+    return Collections.unmodifiableMap(cellsBySplit.getOrDefault(split, Map.of()));
   }
 
-  /** Σzzᵀ per parent group of one split. */
-  Map<List<String>, double[]> rowSums(String split) {
-    Map<List<String>, double[]> out = new HashMap<>();
-    rowSums.forEach((k, r) -> {
-      if (k.split().equals(split)) {
-        out.put(k.path(), r);
-      }
-    });
-    return out;
+  /** Σzzᵀ per parent group of one split (a read-only view). */
+  synchronized Map<List<String>, double[]> rowSums(String split) {
+    if (rowSumsBySplit == null) {
+      rowSumsBySplit = new HashMap<>();
+      rowSums.forEach((k, r) -> rowSumsBySplit.computeIfAbsent(k.split(), x -> new HashMap<>()).put(k.path(), r));
+    }
+    return Collections.unmodifiableMap(rowSumsBySplit.getOrDefault(split, Map.of()));
   }
 
   /** Number of cells: the size of the state the driver holds. */
