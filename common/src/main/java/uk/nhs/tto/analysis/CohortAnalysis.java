@@ -16,10 +16,15 @@ import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import uk.nhs.tto.config.Settings;
+import uk.nhs.tto.errors.TtoException;
 import uk.nhs.tto.ingest.IdsTable;
 import uk.nhs.tto.lake.Lake;
+import uk.nhs.tto.stats.JointCollect;
+import uk.nhs.tto.stats.MixedModel;
+import uk.nhs.tto.stats.Moments;
+import uk.nhs.tto.stats.PlannedMoments;
+import uk.nhs.tto.stats.formula.Formula;
 
 /**
  * The cohort evaluation (SPEC §5): for each domain, the difference-in-differences of pre and post cohorts from the
@@ -30,9 +35,11 @@ import uk.nhs.tto.lake.Lake;
  * configuration: re-running on unchanged tables gives the same rows apart from run id and timestamps, and
  * {@link AsOf} re-runs an analysis on older versions.
  *
- * <p>Cost: the gold tables are read once. The courses in the comparison, joined to their score pairs, are cached;
- * one aggregation describes every measure × cohort and one more (the engine's) fits every measure's model, both
- * over the cache. Writes are atomic: all of a run's {@code results.did} rows land in one Delta commit, then its
+ * <p>Cost: one Spark job reads each gold table once — the comparison's courses, broadcast to the score pairs
+ * (only the columns the model needs are read) — and aggregates the joined rows once into the engine's moments of
+ * every measure's model, which carry the sums describing every measure × cohort beside them (under the default
+ * nesting; otherwise the description is a second aggregation of the same job). Nothing is cached and no row
+ * reaches the driver; every model is then fitted from its moments on the driver, in parallel. Writes are atomic: all of a run's {@code results.did} rows land in one Delta commit, then its
  * {@code results.runs} row in another, so a run listed in {@code results.runs} is complete and a run killed midway
  * leaves at worst result rows that no run names.
  */
@@ -115,41 +122,69 @@ public final class CohortAnalysis {
   public static Analysed analyse(
       Dataset<Row> courses, Dataset<Row> scorePairs, AnalysisConfig config, String runId) {
     long t0 = System.nanoTime();
-    // Cached partitioned by client (the course), the model's lowest grouping level: the engine's per-client
-    // aggregation then needs no shuffle of its own.
-    Dataset<Row> paired =
-        DidData.paired(courses, scorePairs, config).repartition(col("client")).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> paired = DidData.paired(courses, scorePairs, config);
+    List<String> levels = config.randomLevels();
+    // Under the default nesting the engine's parent groups are (service, therapist), the description's cells, so
+    // its one aggregation yields both; otherwise the description has an aggregation of its own in the same job.
+    boolean describedByEngine =
+        levels.size() > 1 && levels.subList(0, levels.size() - 1).equals(DidData.DESCRIBED_PATH);
+    PlannedMoments planned = null;
+    String notPlanned = null;
     try {
-      Map<String, DidData.Described> described = DidData.describe(paired);
-      long t1 = System.nanoTime();
-      Map<String, DomainModels.Outcome> fits =
-          described.isEmpty()
-              ? Map.of()
-              : DomainModels.fit(DidData.longFormat(paired, config), config, described.keySet());
-      long t2 = System.nanoTime();
-      List<DomainResult> out = new ArrayList<>();
-      described.forEach((measure, d) -> out.add(result(runId, config, measure, d, fits.get(measure))));
-      Set<String> present = new LinkedHashSet<>();
-      out.forEach(r -> present.add(r.domain()));
-      for (String domain : Domains.ORDER) {
-        if (!present.contains(domain)) {
-          out.add(
-              new DomainResult(
-                  runId, domain, Domains.MEASURES.get(domain), config.formula(), config.method(),
-                  DomainResult.Status.NO_DATA, null, null, CohortDescription.EMPTY, CohortDescription.EMPTY,
-                  List.of("no " + config.intensity().toLowerCase(Locale.ROOT) + "-intensity finished pre or post course has a "
-                      + Domains.measureLabel(Domains.MEASURES.get(domain)) + " pair")));
-        }
-      }
-      out.sort(Domains.BY_DOMAIN);
-      return new Analysed(out, sec(t1 - t0), sec(t2 - t1));
-    } finally {
-      paired.unpersist();
+      planned = MixedModel.planBySplit(DidData.longFormat(paired, config), Formula.parse(config.formula()),
+          DidData.SPLIT, DomainModels.options(config), describedByEngine ? DidData.describeSums() : List.of());
+    } catch (TtoException e) {
+      // Only with categorical covariates (whose levels planning looks up): e.g. one with a single level. The
+      // cohorts are still described, and every measure's row says why it has no model.
+      notPlanned = e.getMessage();
     }
+    Map<String, DidData.Described> described;
+    Moments moments = null;
+    if (planned != null && describedByEngine) {
+      List<Row> collected = planned.aggregation().collectAsList();
+      described = DidData.describe(planned.parentSums(collected));
+      moments = planned.fold(collected);
+    } else {
+      List<Dataset<Row>> parts = new ArrayList<>(List.of(DidData.describeCells(paired)));
+      if (planned != null) {
+        parts.add(planned.aggregation());
+      }
+      List<List<Row>> collected = JointCollect.collect(parts);
+      described = DidData.describe(collected.get(0));
+      if (planned != null) {
+        moments = planned.fold(collected.get(1));
+      }
+    }
+    long t1 = System.nanoTime();
+    Map<String, MixedModel.SplitFit> fits = new LinkedHashMap<>();
+    if (moments != null) {
+      DomainModels.fit(moments, config).forEach((model, fit) -> fits.put(DidData.measure(model), fit));
+    } else {
+      for (String measure : described.keySet()) {
+        fits.put(measure, new MixedModel.SplitFit(null, notPlanned));
+      }
+    }
+    long t2 = System.nanoTime();
+    List<DomainResult> out = new ArrayList<>();
+    described.forEach((measure, d) -> out.add(result(runId, config, measure, d, fits.get(measure))));
+    Set<String> present = new LinkedHashSet<>();
+    out.forEach(r -> present.add(r.domain()));
+    for (String domain : Domains.ORDER) {
+      if (!present.contains(domain)) {
+        out.add(
+            new DomainResult(
+                runId, domain, Domains.MEASURES.get(domain), config.formula(), config.method(),
+                DomainResult.Status.NO_DATA, null, null, CohortDescription.EMPTY, CohortDescription.EMPTY,
+                List.of("no " + config.intensity().toLowerCase(Locale.ROOT) + "-intensity finished pre or post course has a "
+                    + Domains.measureLabel(Domains.MEASURES.get(domain)) + " pair")));
+      }
+    }
+    out.sort(Domains.BY_DOMAIN);
+    return new Analysed(out, sec(t1 - t0), sec(t2 - t1));
   }
 
   private static DomainResult result(
-      String runId, AnalysisConfig config, String measure, DidData.Described d, DomainModels.Outcome outcome) {
+      String runId, AnalysisConfig config, String measure, DidData.Described d, MixedModel.SplitFit outcome) {
     List<String> warnings = new ArrayList<>();
     DidEstimate did = null;
     ModelFacts facts = null;

@@ -1,8 +1,10 @@
 package uk.nhs.tto.analysis;
 
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
@@ -11,7 +13,6 @@ import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +20,7 @@ import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
@@ -33,8 +35,17 @@ import org.apache.spark.sql.types.DataTypes;
  */
 public final class DidData {
 
-  /** The split column: one model per measure, all fitted from one pass. */
-  public static final String SPLIT = "measure";
+  /**
+   * The split column of {@link #longFormat}: one model per measure, all fitted from one pass. Its value names the
+   * measure and its domain ({@link #modelKey}), so the domain needs no column (and no read) of its own.
+   */
+  public static final String SPLIT = "model";
+
+  /** Separates measure and domain in a {@link #SPLIT} value. */
+  private static final String KEY_SEPARATOR = "|";
+
+  /** The levels whose every group's sums the engine returns when they make up its parent groups. */
+  static final List<String> DESCRIBED_PATH = List.of("service", "therapist");
 
   private DidData() {}
 
@@ -55,7 +66,10 @@ public final class DidData {
     for (String c : config.covariates()) {
       courseColumns.add(coalesce(col(c).cast(DataTypes.StringType), lit(AnalysisConfig.UNKNOWN)).as(c));
     }
-    Dataset<Row> selected = courses.where(keep).select(courseColumns.toArray(new Column[0]));
+    // Broadcast: the comparison's courses are a few columns of a fraction of gold.courses, so joining them to the
+    // score pairs as those stream past needs no shuffle of either table (a sort-merge join would shuffle every
+    // score pair, and Spark cannot know the filter leaves few courses).
+    Dataset<Row> selected = broadcast(courses.where(keep).select(courseColumns.toArray(new Column[0])));
     Dataset<Row> pairs =
         scorePairs
             .where(col("first_score").isNotNull().and(col("last_score").isNotNull()))
@@ -68,54 +82,115 @@ public final class DidData {
     return pairs.join(selected, "client");
   }
 
-  /** Two rows per course and measure: {@code time} 0 with the first score, 1 with the last, as {@code score}. */
+  /**
+   * Two rows per course and measure: {@code time} 0 with the first score, 1 with the last, as {@code score}; with
+   * the model key as {@link #SPLIT}, and the course's {@code change} (last − first) for {@link #describeSums}.
+   */
   public static Dataset<Row> longFormat(Dataset<Row> paired, AnalysisConfig config) {
     List<Column> out = new ArrayList<>();
     out.add(col(SPLIT));
     out.add(col("_time").as("time"));
     out.add(when(col("_time").equalTo(0), col("first_score")).otherwise(col("last_score")).as("score"));
     out.add(col("cohort"));
+    out.add(col("last_score").minus(col("first_score")).as("change"));
     for (String c : config.covariates()) {
       out.add(col(c));
     }
     for (String level : config.randomLevels()) {
       out.add(col(level));
     }
-    return paired.withColumn("_time", explode(array(lit(0), lit(1)))).select(out.toArray(new Column[0]));
+    // The key is built once per course and measure, before the rows are doubled.
+    return paired.withColumn(SPLIT, modelKey(col("measure"), col("domain")))
+        .withColumn("_time", explode(array(lit(0), lit(1))))
+        .select(out.toArray(new Column[0]));
+  }
+
+  /** A {@link #SPLIT} value: measure and domain. */
+  static Column modelKey(Column measure, Column domain) {
+    return concat(measure, lit(KEY_SEPARATOR), domain);
+  }
+
+  /** The measure of a {@link #SPLIT} value. */
+  static String measure(String modelKey) {
+    return modelKey.substring(0, modelKey.indexOf(KEY_SEPARATOR));
+  }
+
+  /** The domain of a {@link #SPLIT} value. */
+  static String domain(String modelKey) {
+    return modelKey.substring(modelKey.indexOf(KEY_SEPARATOR) + 1);
   }
 
   /**
-   * Measure to its domain and the description of each cohort, from one aggregation: sums per (measure, cohort,
-   * service, therapist) — a table the size of the therapist list, like the engine's moments — folded on the driver
-   * into counts, distinct services and therapists, means and the SD of the change. Scores are whole numbers, so the
-   * sums (and sums of squares) are exact in doubles and the SD loses nothing to cancellation.
+   * The sums that describe each cohort, as expressions over {@link #longFormat}'s rows for the engine to add up per
+   * model, service and therapist (its parent groups under the default nesting) in the same aggregation as the
+   * moments: per cohort c (pre, then post) the courses, Σ first, Σ last and Σ change², each taken from the course's
+   * time-0 row. Scores are whole numbers, so the sums (and sums of squares) are exact in doubles and the SD loses
+   * nothing to cancellation.
    */
-  public static Map<String, Described> describe(Dataset<Row> paired) {
-    Column change = col("last_score").minus(col("first_score"));
-    List<Row> cells =
-        paired
-            .groupBy(col(SPLIT), col("domain"), col("cohort"), col("service"), col("therapist"))
-            .agg(
-                count(lit(1)).as("n"),
-                sum(col("first_score")).as("first"),
-                sum(col("last_score")).as("last"),
-                sum(change.multiply(change)).as("change2"))
-            .collectAsList();
-    Map<String, Map<Integer, Fold>> folds = new TreeMap<>();
-    Map<String, String> domains = new LinkedHashMap<>();
-    for (Row r : cells) {
-      domains.put(r.getString(0), r.getString(1));
-      folds.computeIfAbsent(r.getString(0), m -> new TreeMap<>())
-          .computeIfAbsent(r.getInt(2), c -> new Fold())
-          .add(r.getString(3), r.getString(4), r.getLong(5), r.getDouble(6), r.getDouble(7), r.getDouble(8));
+  static List<Column> describeSums() {
+    List<Column> out = new ArrayList<>();
+    for (int c = 0; c <= 1; c++) {
+      Column first = col("time").equalTo(0).and(col("cohort").equalTo(c));
+      Column last = col("time").equalTo(1).and(col("cohort").equalTo(c));
+      out.add(when(first, lit(1.0)).otherwise(lit(0.0)));
+      out.add(when(first, col("score")).otherwise(lit(0.0)));
+      out.add(when(last, col("score")).otherwise(lit(0.0)));
+      out.add(when(first, col("change").multiply(col("change"))).otherwise(lit(0.0)));
     }
-    Map<String, Described> out = new LinkedHashMap<>();
+    return out;
+  }
+
+  /**
+   * Each model's description from {@link #describeSums} added up per (model, service, therapist), as
+   * {@link uk.nhs.tto.stats.PlannedMoments#parentSums} returns them. Keyed by measure.
+   */
+  static Map<String, Described> describe(Map<List<String>, double[]> parentSums) {
+    List<Row> cells = new ArrayList<>();
+    parentSums.forEach((key, s) -> {
+      for (int c = 0; c <= 1; c++) {
+        if (s[4 * c] > 0) {
+          cells.add(RowFactory.create(key.get(0), c, key.get(1), key.get(2), (long) s[4 * c], s[4 * c + 1],
+              s[4 * c + 2], s[4 * c + 3]));
+        }
+      }
+    });
+    return describe(cells);
+  }
+
+  /**
+   * The same sums from the paired rows by an aggregation of their own, per (model, cohort, service, therapist):
+   * for nestings whose parent groups are not service × therapist (then the data are read a second time).
+   */
+  static Dataset<Row> describeCells(Dataset<Row> paired) {
+    Column change = col("last_score").minus(col("first_score"));
+    return paired
+        .groupBy(modelKey(col("measure"), col("domain")).as(SPLIT), col("cohort"), col("service"), col("therapist"))
+        .agg(
+            count(lit(1)).as("n"),
+            sum(col("first_score")).as("first"),
+            sum(col("last_score")).as("last"),
+            sum(change.multiply(change)).as("change2"));
+  }
+
+  /**
+   * Measure to its domain and the description of each cohort (counts, distinct services and therapists, means and
+   * the SD of the change), folded from rows (model key, cohort, service, therapist, n, Σ first, Σ last, Σ change²)
+   * as {@link #describeCells} collects them.
+   */
+  static Map<String, Described> describe(List<Row> cells) {
+    Map<String, Map<Integer, Fold>> folds = new TreeMap<>();
+    for (Row r : cells) {
+      folds.computeIfAbsent(r.getString(0), m -> new TreeMap<>())
+          .computeIfAbsent(r.getInt(1), c -> new Fold())
+          .add(r.getString(2), r.getString(3), r.getLong(4), r.getDouble(5), r.getDouble(6), r.getDouble(7));
+    }
+    Map<String, Described> out = new TreeMap<>();
     folds.forEach(
-        (measure, byCohort) ->
+        (key, byCohort) ->
             out.put(
-                measure,
+                measure(key),
                 new Described(
-                    domains.get(measure),
+                    domain(key),
                     byCohort.getOrDefault(0, new Fold()).description(),
                     byCohort.getOrDefault(1, new Fold()).description())));
     return out;

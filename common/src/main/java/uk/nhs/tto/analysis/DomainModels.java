@@ -1,27 +1,21 @@
 package uk.nhs.tto.analysis;
 
-import static org.apache.spark.sql.functions.col;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.ListIterator;
 import java.util.Map;
-import java.util.Set;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import uk.nhs.tto.errors.TtoException;
 import uk.nhs.tto.stats.FitOptions;
 import uk.nhs.tto.stats.FixedEffect;
 import uk.nhs.tto.stats.LmmFit;
 import uk.nhs.tto.stats.MixedModel;
+import uk.nhs.tto.stats.Moments;
 import uk.nhs.tto.stats.VarianceComponent;
-import uk.nhs.tto.stats.formula.Formula;
 
 /**
  * Fits SPEC §5's model to every measure at once and turns each fit into the figures {@code results.did} keeps.
- * All measures share one aggregation ({@link MixedModel#fitBySplit} with the measure as the split), so the four
- * domains cost one pass over the data.
+ * All measures share one set of moments (the measure is the split), so the four domains cost one pass over the
+ * data.
  */
 final class DomainModels {
 
@@ -30,33 +24,18 @@ final class DomainModels {
 
   private DomainModels() {}
 
-  /** Outcome of fitting one measure: a fit, or why there is none. */
-  record Outcome(LmmFit fit, String error) {}
-
   /**
-   * Fits one model per measure of {@code longData} from one aggregation. Should one measure's model fail (e.g. a
-   * cohort too small to estimate anything), the measures are refitted one by one so the others still get results
-   * and the failing one carries its reason.
+   * Every measure's model from one set of moments (built with the measure as the split), fitted in parallel; a
+   * measure whose model cannot be fitted (e.g. a cohort too small to estimate anything) carries its reason and the
+   * others still get results.
    */
-  static Map<String, Outcome> fit(Dataset<Row> longData, AnalysisConfig config, Set<String> measures) {
-    Formula formula = Formula.parse(config.formula());
-    FitOptions options = config.method().equals("ML") ? FitOptions.ml() : FitOptions.reml();
-    Map<String, Outcome> out = new LinkedHashMap<>();
-    try {
-      MixedModel.fitBySplit(longData, formula, DidData.SPLIT, options)
-          .forEach((m, f) -> out.put(m, new Outcome(f, null)));
-      return out;
-    } catch (TtoException oneFailed) {
-      out.clear();
-    }
-    for (String m : measures) {
-      try {
-        out.put(m, new Outcome(MixedModel.fit(longData.where(col(DidData.SPLIT).equalTo(m)), formula, options), null));
-      } catch (TtoException e) {
-        out.put(m, new Outcome(null, e.getMessage()));
-      }
-    }
-    return out;
+  static Map<String, MixedModel.SplitFit> fit(Moments moments, AnalysisConfig config) {
+    return MixedModel.fitEachSplit(moments, options(config));
+  }
+
+  /** The engine's options for the configured method. */
+  static FitOptions options(AnalysisConfig config) {
+    return config.method().equals("ML") ? FitOptions.ml() : FitOptions.reml();
   }
 
   /** The {@code time:cohort} estimate of a fit, or null when the model could not estimate it (aliased). */

@@ -23,6 +23,15 @@ public final class Keys {
   public static final String ANALYSIS_RANDOM = "tto.analysis.random";
   public static final String ANALYSIS_METHOD = "tto.analysis.method";
   public static final String REPORTS = "tto.reports";
+  /** Table catalogue: {@code embedded} (Derby beside the lake), {@code external} (thrift URIs) or {@code none}. */
+  public static final String METASTORE = "tto.metastore";
+  public static final String METASTORE_URIS = "tto.metastore.uris";
+  public static final String METASTORE_DIR = "tto.metastore.dir";
+  /** S3-compatible endpoint for s3a:// lakes and extracts (env TTO_S3_ENDPOINT); empty means AWS itself. */
+  public static final String S3_ENDPOINT = "tto.s3.endpoint";
+  /** Progress on stderr: {@code auto} (scripts/tto decides by terminal), {@code on}, {@code off}. */
+  public static final String PROGRESS = "tto.progress";
+  public static final String PROGRESS_INTERVAL_SECONDS = "tto.progress.interval.seconds";
   public static final String SUBGROUPS_ENABLED = "tto.subgroups.enabled";
   public static final String SUBGROUPS_DIMENSIONS = "tto.subgroups.dimensions";
   /** Prefix of the per-measure baseline severity bands, e.g. {@code tto.subgroups.severity.PHQ9}. */
@@ -52,6 +61,9 @@ public final class Keys {
     DEFAULTS.put(ANALYSIS_RANDOM, "service/therapist/client");
     DEFAULTS.put(ANALYSIS_METHOD, "REML");
     DEFAULTS.put(REPORTS, "reports");
+    DEFAULTS.put(METASTORE, "embedded");
+    DEFAULTS.put(PROGRESS, "auto");
+    DEFAULTS.put(PROGRESS_INTERVAL_SECONDS, "10");
     DEFAULTS.put(SUBGROUPS_ENABLED, "true");
     DEFAULTS.put(SUBGROUPS_DIMENSIONS, "personality,age_band,gender,ethnicity,deprivation,intensity,severity,service");
     DEFAULTS.put(SUBGROUPS_SEVERITY + "PHQ9", "0-9,10-14,15-19,20-27");

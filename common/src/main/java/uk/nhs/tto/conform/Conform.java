@@ -12,13 +12,19 @@ import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -36,9 +42,9 @@ import uk.nhs.tto.lake.Lake;
  * {@code derive}, replacing that stage's previous rows) and accounts for every bronze row.
  *
  * <p>Tables are conformed parent first (referrals, then contacts, then what hangs off them) so that a row whose
- * referral or care contact was quarantined is found to be an orphan by joining the parent's silver table. Each
- * table's bronze is scanned once: its classified rows are persisted while silver, quarantine and the counts are
- * taken from them.
+ * referral or care contact was quarantined is found to be an orphan by joining the parent's silver table; two
+ * tables whose parents are already written are conformed side by side. Each table's bronze is scanned once: its
+ * classified rows are persisted while silver, quarantine and the counts are taken from them.
  */
 public final class Conform {
 
@@ -64,8 +70,11 @@ public final class Conform {
 
   private final Lake lake;
   private final MeasureCatalog catalogue;
-  private final List<String> warnings = new ArrayList<>();
-  private final Map<IdsTable, Reconciliation> reconciliations = new EnumMap<>(IdsTable.class);
+  /** Per table, in table order whatever order the tables were conformed in. */
+  private final Map<IdsTable, List<String>> warnings = Collections.synchronizedMap(new EnumMap<>(IdsTable.class));
+
+  private final Map<IdsTable, Reconciliation> reconciliations =
+      Collections.synchronizedMap(new EnumMap<>(IdsTable.class));
 
   private Conform(Lake lake, MeasureCatalog catalogue) {
     this.lake = lake;
@@ -76,13 +85,50 @@ public final class Conform {
   public static ConformResult run(Lake lake, MeasureCatalog catalogue) {
     Conform c = new Conform(lake, catalogue);
     c.requireSomeBronze();
-    c.persons();
-    c.referrals();
-    c.contacts();
-    c.activities();
-    c.complaints();
-    c.assessments();
-    return new ConformResult(c.reconciliations, c.warnings);
+    // Two tables at a time, each pair needing only silver tables already written: one table's driver-side work
+    // (planning, Delta commits and log snapshots) then overlaps the other's tasks instead of leaving cores idle.
+    ExecutorService pool =
+        Executors.newFixedThreadPool(2, r -> {
+          Thread t = new Thread(r, "derive-conform");
+          t.setDaemon(true);
+          return t;
+        });
+    try {
+      sideBySide(pool, c::persons, c::referrals);
+      sideBySide(pool, c::contacts, c::complaints);
+      sideBySide(pool, c::activities, c::assessments);
+    } finally {
+      pool.shutdown();
+    }
+    List<String> warnings = new ArrayList<>();
+    c.warnings.values().forEach(warnings::addAll);
+    return new ConformResult(c.reconciliations, warnings);
+  }
+
+  /** Runs both steps on {@code pool} and waits for both; the first failure is rethrown as it was raised. */
+  private static void sideBySide(ExecutorService pool, Runnable a, Runnable b) {
+    List<Future<?>> running = List.of(pool.submit(a), pool.submit(b));
+    Throwable failed = null;
+    for (Future<?> f : running) {
+      try {
+        f.get();
+      } catch (ExecutionException e) {
+        failed = failed == null ? e.getCause() : failed;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        running.forEach(r -> r.cancel(true));
+        throw new IllegalStateException("derive was interrupted while conforming bronze tables", e);
+      }
+    }
+    if (failed instanceof RuntimeException e) {
+      throw e;
+    }
+    if (failed instanceof Error e) {
+      throw e;
+    }
+    if (failed != null) {
+      throw new IllegalStateException(failed);
+    }
   }
 
   private void persons() {
@@ -272,7 +318,7 @@ public final class Conform {
     Dataset<Row> referrals =
         lake.read(SilverTables.REFERRALS)
             .select(col("pathway_id").as("_ref_pathway"), lit(true).as("_referral_found"));
-    return rows.join(referrals, rows.col("pathway_id").equalTo(referrals.col("_ref_pathway")), "left");
+    return rows.join(referrals, rows.col("PathwayID").equalTo(referrals.col("_ref_pathway")), "left");
   }
 
   private Dataset<Row> withContact(Dataset<Row> rows) {
@@ -284,7 +330,8 @@ public final class Conform {
                 lit(true).as("_contact_found"));
     return rows.join(
         contacts,
-        rows.col("contact_id").equalTo(contacts.col("_c_id")).and(rows.col("pathway_id").equalTo(contacts.col("_c_pathway"))),
+        rows.col("Unique_CareContactID").equalTo(contacts.col("_c_id"))
+            .and(rows.col("PathwayID").equalTo(contacts.col("_c_pathway"))),
         "left");
   }
 
@@ -292,7 +339,7 @@ public final class Conform {
     Dataset<Row> codes =
         catalogue.codes(lake.spark())
             .select(col("code").as("_cat_code"), col("measure"), col("domain"), col("score_min"), col("score_max"));
-    return rows.join(broadcast(codes), rows.col("code").equalTo(codes.col("_cat_code")), "left");
+    return rows.join(broadcast(codes), rows.col("CodedAssToolType").equalTo(codes.col("_cat_code")), "left");
   }
 
   // ---- classification ---------------------------------------------------------------------------------------
@@ -327,21 +374,27 @@ public final class Conform {
       List<RowCheck> checks,
       List<String> ownSilverColumns) {
     Dataset<Row> bronze = bronze(table);
+    // The winner window and the parent joins shuffle the delivered columns only; typing, the delivered record
+    // and the checks are computed after them, so no shuffle carries a value twice (raw and typed).
+    Dataset<Row> joined = parents.apply(bronze.withColumn("_winner", Dedup.isWinner(table)));
     List<Column> staged = new ArrayList<>();
     LINEAGE.forEach(c -> staged.add(col(c)));
     staged.add(struct(deliveredColumns(bronze)).as("_bronze"));
-    staged.add(Dedup.isWinner(table).as("_winner"));
+    staged.add(col("_winner"));
     staged.add(text("OrgID_Provider", "service_id"));
     staged.add(integer("Unique_MonthID", "month_id"));
     staged.add(col("UniqueSubmissionID").cast(DataTypes.LongType).as("submission_id"));
     staged.addAll(typed);
+    Set<String> own = new HashSet<>(Arrays.asList(bronze.columns()));
+    own.add("_winner");
+    Arrays.stream(joined.columns()).filter(c -> !own.contains(c)).forEach(c -> staged.add(col(c)));
 
     Column status =
         when(col("_winner"), RowCheck.firstBroken(checks, lit(ACCEPTED))).otherwise(lit(SUPERSEDED));
     // Message and record branch on the status rather than re-testing every check: each check is evaluated once.
     Dataset<Row> classified =
-        parents
-            .apply(bronze.select(staged.toArray(Column[]::new)))
+        joined
+            .select(staged.toArray(Column[]::new))
             .withColumn("_status", status)
             .withColumn("_message", RowCheck.messageFor(col("_status"), checks))
             .withColumn(
@@ -409,8 +462,9 @@ public final class Conform {
   private Dataset<Row> bronze(IdsTable table) {
     String name = bronzeName(table);
     if (!lake.exists(name)) {
-      warnings.add(name + " does not exist (no " + table.fileStem() + " file has been ingested); derive treats it"
-          + " as empty");
+      warnings.computeIfAbsent(table, t -> new ArrayList<>())
+          .add(name + " does not exist (no " + table.fileStem() + " file has been ingested); derive treats it as"
+              + " empty");
       return lake.spark().createDataFrame(List.of(), BronzeSchema.of(table));
     }
     Dataset<Row> rows = lake.read(name);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Row;
 import uk.nhs.tto.catalog.MeasureCatalog;
 import uk.nhs.tto.catalog.TherapyCodes;
 import uk.nhs.tto.cohorts.CohortDefinition;
@@ -52,6 +53,10 @@ public final class Derive {
    * a warning. Paths are relative to the working directory.
    */
   public static DeriveResult run(Lake lake, Settings settings) {
+    return ShufflePartitions.sizedFor(lake, () -> derive(lake, settings));
+  }
+
+  private static DeriveResult derive(Lake lake, Settings settings) {
     MeasureCatalog catalogue = MeasureCatalog.load(Path.of(settings.string(Keys.MEASURES)));
     TherapyCodes therapyCodes = TherapyCodes.load(Path.of(settings.string(Keys.THERAPY_CODES)));
     // Checked before anything is written: a broken configuration must not leave half-derived tables.
@@ -67,14 +72,29 @@ public final class Derive {
     lake.overwrite(COURSES, Courses.derive(silver, lake.read(SCORE_PAIRS), therapyCodes, cohorts, thresholds));
     lake.overwrite(KEY_METRICS, KeyMetrics.compute(lake.read(COURSES)));
 
-    // Silver rows are the accepted rows conform already counted; only gold needs counting.
+    // Silver rows are the accepted rows conform already counted; gold rows are what each write committed.
     Map<String, Long> rows = new LinkedHashMap<>(conform.silverRows());
     for (String table : List.of(SCORE_PAIRS, COURSES, KEY_METRICS)) {
-      rows.put(table, lake.read(table).count());
+      rows.put(table, rowsWritten(lake, table));
     }
     return new DeriveResult(
         rows, conform.reconciliations(), NationalMetrics.from(lake.read(KEY_METRICS)), cohorts.size(), warnings,
         Disclosure.from(settings));
+  }
+
+  /**
+   * Rows written by the table's latest commit, from Delta's commit metrics (read from the log on the driver): no
+   * Spark job re-counts what the write counted.
+   */
+  private static long rowsWritten(Lake lake, String table) {
+    Row commit = lake.delta(table).history(1).select("operation", "operationMetrics").first();
+    Map<String, String> metrics = commit.getJavaMap(1);
+    String rows = metrics == null ? null : metrics.get("numOutputRows");
+    if (rows == null) {
+      throw new IllegalStateException(
+          table + "'s latest commit (" + commit.getString(0) + ") records no numOutputRows; derive writes it last");
+    }
+    return Long.parseLong(rows);
   }
 
   private static List<CohortDefinition> cohorts(Settings settings, List<String> warnings) {

@@ -3,10 +3,12 @@ package uk.nhs.tto.lake;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.catalog.ExternalCatalog;
 
 /**
  * Registers the lakehouse's Delta tables in the session's catalogue as databases {@code tt_bronze},
@@ -26,7 +28,11 @@ public final class Catalogue {
     return "tt_" + layer;
   }
 
-  /** Registers every Delta table found under the lake; returns the qualified names registered. */
+  /**
+   * Registers every Delta table found under the lake; returns the qualified names registered. A name already
+   * registered at another location (the lake was copied or moved, or a test reused a name) is pointed at this lake:
+   * dropping a table registered with a location removes only the registration, never the data.
+   */
   public static List<String> registerAll(Lake lake) {
     SparkSession spark = lake.spark();
     List<String> registered = new ArrayList<>();
@@ -36,12 +42,35 @@ public final class Catalogue {
         spark.sql("CREATE DATABASE IF NOT EXISTS " + db);
         String name = db + "." + table;
         String location = lake.path(layer + "." + table);
+        if (registeredElsewhere(spark, db, table, location)) {
+          spark.sql("DROP TABLE " + name);
+        }
         spark.sql("CREATE TABLE IF NOT EXISTS " + name + " USING delta LOCATION '" + location.replace("'", "\\'")
             + "'");
         registered.add(name);
       }
     }
     return registered;
+  }
+
+  /** True when the session's catalogue outlives the process (a Hive metastore), so registering is worth it. */
+  public static boolean persists(SparkSession spark) {
+    return "hive".equals(spark.conf().get("spark.sql.catalogImplementation", "in-memory"));
+  }
+
+  private static boolean registeredElsewhere(SparkSession spark, String db, String table, String location) {
+    ExternalCatalog catalog = spark.sessionState().catalog().externalCatalog();
+    if (!catalog.databaseExists(db) || !catalog.tableExists(db, table)) {
+      return false;
+    }
+    try {
+      Configuration conf = spark.sessionState().newHadoopConf();
+      Path wanted = new Path(location);
+      Path current = new Path(catalog.getTable(db, table).location());
+      return !wanted.getFileSystem(conf).makeQualified(wanted).equals(current.getFileSystem(conf).makeQualified(current));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot compare the registered location of " + db + "." + table, e);
+    }
   }
 
   /** Names of the Delta tables stored under one layer of the lake (folders holding a _delta_log). */

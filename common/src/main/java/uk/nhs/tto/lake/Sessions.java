@@ -1,7 +1,10 @@
 package uk.nhs.tto.lake;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import uk.nhs.tto.config.Keys;
+import uk.nhs.tto.config.Settings;
 
 /** Builds the SparkSession every job and test uses: Delta enabled, UTC, bound to loopback when local. */
 public final class Sessions {
@@ -23,7 +26,8 @@ public final class Sessions {
 
   /**
    * The session for a job. Under spark-submit the master and deploy settings come from spark-submit;
-   * {@code extra} (from configuration keys {@code spark.*}) is applied on top of {@link #required()}.
+   * {@code extra} (from configuration keys {@code spark.*}) is applied on top of {@link #required()}, except where
+   * spark-submit was given the same key ({@code --conf}, {@code scripts/tto --spark-conf}).
    */
   public static SparkSession forJob(String appName, Map<String, String> extra) {
     SparkSession.Builder b = SparkSession.builder().appName(appName);
@@ -32,15 +36,52 @@ public final class Sessions {
     }
     required().forEach(b::config);
     b.config("spark.ui.enabled", "false");
-    extra.forEach(b::config);
+    // spark-submit passes its --conf settings as system properties; given on the command line, they win over
+    // configuration files.
+    extra.forEach(
+        (k, v) -> {
+          if (System.getProperty(k) == null) {
+            b.config(k, v);
+          }
+        });
     return b.getOrCreate();
   }
 
-  /** A small in-process session for tests: one shuffle partition, loopback only, no UI. */
+  /**
+   * The session for a job configured by {@code settings}: its {@link Metastore} (prepared before Spark starts), the
+   * S3 endpoint ({@code tto.s3.endpoint}) and every {@code tto.spark.*} pass-through key, which wins over both.
+   */
+  public static SparkSession forJob(String appName, Settings settings) {
+    Metastore metastore = Metastore.of(settings);
+    metastore.prepareJvm();
+    return forJob(appName, sparkSettings(settings, metastore));
+  }
+
+  /** The Spark settings {@link #forJob(String, Settings)} applies on top of {@link #required()}. */
+  public static Map<String, String> sparkSettings(Settings settings, Metastore metastore) {
+    Map<String, String> conf = new LinkedHashMap<>(metastore.sparkSettings());
+    if (settings.has(Keys.S3_ENDPOINT)) {
+      conf.put("spark.hadoop.fs.s3a.endpoint", settings.string(Keys.S3_ENDPOINT));
+    }
+    conf.putAll(settings.withPrefix("tto.spark."));
+    return conf;
+  }
+
+  /**
+   * A small in-process session for tests: one shuffle partition, loopback only, no UI, and its catalogue's warehouse
+   * in a temporary folder (databases registered by tests must not create folders in the module).
+   */
   public static SparkSession forTests() {
+    String warehouse;
+    try {
+      warehouse = java.nio.file.Files.createTempDirectory("tto-tests-warehouse").toUri().toString();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot create a temporary warehouse folder for the test session", e);
+    }
     SparkSession.Builder b =
         SparkSession.builder()
             .appName("tt-outcomes-tests")
+            .config("spark.sql.warehouse.dir", warehouse)
             .master("local[2]")
             .config("spark.driver.host", "127.0.0.1")
             .config("spark.driver.bindAddress", "127.0.0.1")

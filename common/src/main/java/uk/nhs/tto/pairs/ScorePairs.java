@@ -78,8 +78,11 @@ public final class ScorePairs {
             .and(col("discharge_date").isNull().or(col("occasion_date").leq(col("discharge_date"))));
     Column fromReferral = col("source").equalTo("IDS606");
     Column contactCounts = ContactCodes.scoresCount(col("app_type"), col("attend_code"));
+    // A shuffle join, even when the referrals would fit a broadcast: it partitions the scores by PathwayID, which
+    // every aggregation after it groups by (with more keys), so this is the only shuffle of the score rows. A
+    // broadcast join left each of the three aggregations its own shuffle.
     return assessments
-        .join(windows, assessments.col("pathway_id").equalTo(windows.col("_r_pathway")))
+        .join(windows.hint("shuffle_merge"), assessments.col("pathway_id").equalTo(windows.col("_r_pathway")))
         .filter(inWindow.and(fromReferral.or(contactCounts)))
         .select(
             col("pathway_id"),

@@ -1,8 +1,12 @@
 package uk.nhs.tto.stats;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import uk.nhs.tto.errors.TtoException;
@@ -57,10 +61,53 @@ public final class MixedModel {
    * keep going when one split cannot be fitted — or derive other designs' moments with {@link Moments#mapped}.
    */
   public static Moments momentsBySplit(Dataset<Row> data, Formula formula, String splitColumn, FitOptions options) {
+    PlannedMoments planned = planBySplit(data, formula, splitColumn, options);
+    return planned.fold(planned.aggregation().collectAsList());
+  }
+
+  /**
+   * As {@link #momentsBySplit(Dataset, Formula, String, FitOptions)}, planned but not run: collect its aggregation
+   * together with other small aggregations of the same data ({@link JointCollect}) so the data are read once, then
+   * {@link PlannedMoments#fold fold} the rows. Planning runs a Spark job only when the formula has categorical
+   * fixed effects (to find their levels).
+   */
+  public static PlannedMoments planBySplit(Dataset<Row> data, Formula formula, String splitColumn, FitOptions options) {
+    return planBySplit(data, formula, splitColumn, options, List.of());
+  }
+
+  /**
+   * As {@link #planBySplit(Dataset, Formula, String, FitOptions)}, also summing {@code parentSums} (numeric
+   * expressions over the rows) per split and parent group of the formula's nesting, in the same aggregation: for
+   * descriptions of the data that should not cost a pass of their own ({@link PlannedMoments#parentSums}).
+   */
+  public static PlannedMoments planBySplit(
+      Dataset<Row> data, Formula formula, String splitColumn, FitOptions options, List<Column> parentSums) {
     requireSplitColumn(data.columns(), splitColumn);
     Dataset<Row> withSplit = data.filter(data.col(splitColumn).isNotNull());
-    return SparkMoments.aggregate(withSplit, DesignResolver.forDataset(withSplit, formula, options), splitColumn);
+    return SparkMoments.plan(withSplit, DesignResolver.forDataset(withSplit, formula, options), splitColumn,
+        parentSums);
   }
+
+  /**
+   * One fit per split of {@code moments}, fitted in parallel on the driver's cores; a split that cannot be fitted
+   * (e.g. too few rows, or an optimiser failure on degenerate data) gets its reason instead and the others go on.
+   * In split order.
+   */
+  public static Map<String, SplitFit> fitEachSplit(Moments moments, FitOptions options) {
+    Map<String, SplitFit> out = new ConcurrentHashMap<>();
+    new ArrayList<>(moments.splits()).parallelStream().forEach(split -> {
+      try {
+        out.put(split, new SplitFit(Fitter.fit(moments, split, options, 0), null));
+      } catch (RuntimeException e) {
+        out.put(split, new SplitFit(null, e instanceof TtoException ? e.getMessage()
+            : "the optimiser failed (" + e + ")"));
+      }
+    });
+    return new TreeMap<>(out);
+  }
+
+  /** A split's fit, or why there is none ({@link #fitEachSplit}). */
+  public record SplitFit(LmmFit fit, String error) {}
 
   /** As {@link #momentsBySplit(Dataset, Formula, String, FitOptions)} for in-memory rows. */
   public static Moments momentsBySplit(List<Row> rows, Formula formula, String splitColumn, FitOptions options) {

@@ -14,28 +14,36 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Builds {@link Moments} from a Dataset in one Spark job: an aggregation per lowest-level group (its size and Σz,
- * as SQL aggregate expressions that whole-stage code generation compiles to tight loops), then a second
- * aggregation of those sums per (parent group, group size n); beside it, Σzzᵀ per parent group straight from the
- * rows (partial aggregation makes its shuffle a few rows per partition). Only O(parent groups × distinct n) rows
- * reach the driver.
+ * Builds {@link Moments} from a Dataset in one Spark job and one read of its input: an aggregation per
+ * lowest-level group (its rows, complete rows n, Σz and Σzzᵀ, as SQL aggregate expressions that whole-stage code
+ * generation compiles to tight loops), then one aggregation of those per-group sums that yields both the cells —
+ * per (parent group, group size n) the number of groups m, ΣΣz and Σ(Σz)(Σz)ᵀ — and each parent group's Σzzᵀ and
+ * dropped rows (every group enters twice, once for its cell and once for its parent). Only O(parent groups ×
+ * distinct n) rows reach the driver.
  *
- * <p>Why Σzzᵀ is not summed per lowest-level group: its Woodbury weight is 1 whatever the group size, so only its
- * parent total matters, and leaving it out of the per-group aggregation — the only wide shuffle — cuts that
- * shuffle from q(q+1)/2 + q to q values per group. Products with the intercept are not aggregated at all (they
- * equal sums already computed) and are filled in on the driver.
+ * <p>Why one chain and not two aggregations of the rows (one per group, one per parent, as before): Spark reads
+ * the input once per branch of a plan, and the input — a scan and a join — costs more than carrying Σzzᵀ (q(q+1)/2
+ * more values) through the per-group shuffle. Products with the intercept are not aggregated at all (they equal
+ * sums already computed) and are filled in on the driver.
  */
 final class SparkMoments {
 
   private SparkMoments() {}
 
-  private static Column[] concat(List<Column> first, Column... rest) {
-    List<Column> all = new ArrayList<>(first);
-    all.addAll(List.of(rest));
-    return all.toArray(new Column[0]);
+
+  /** Builds the Moments of {@code data} in one Spark job; see the class comment. */
+  static Moments aggregate(Dataset<Row> data, Design design, String splitColumn) {
+    PlannedMoments planned = plan(data, design, splitColumn, List.of());
+    return planned.fold(planned.aggregation().collectAsList());
   }
 
-  static Moments aggregate(Dataset<Row> data, Design design, String splitColumn) {
+  /**
+   * The aggregation of {@code data} to moments, planned but not run: a small Dataset (a row per (split, parent, n)
+   * and one per (split, parent)) and how to fold its collected rows into {@link Moments}. {@code parentSums} are
+   * further numeric expressions over the rows, summed over every row (complete or not) of each parent group and
+   * returned by {@link PlannedMoments#parentSums}: descriptions of the same data at no extra pass.
+   */
+  static PlannedMoments plan(Dataset<Row> data, Design design, String splitColumn, List<Column> parentSums) {
     Nesting nesting = new Nesting(design.formula());
     int q = design.p() + 1;
     List<Integer> free = new ArrayList<>();
@@ -47,50 +55,52 @@ final class SparkMoments {
     List<String> lowest = nesting.lowestKey();
     int pathLength = nesting.pathKey().size();
 
-    List<Column> keys = new ArrayList<>();
-    List<Column> key1 = new ArrayList<>();
-    if (splitColumn != null) {
-      keys.add(col(splitColumn).cast("string").as("_split"));
-      key1.add(col("_split"));
-    }
+    // Per lowest-level group (every row, incomplete ones zeroed and counted apart): its rows, its complete rows n,
+    // Σz, Σzzᵀ and the caller's sums.
+    List<Column> select = new ArrayList<>();
+    List<Column> groupKey = new ArrayList<>();
+    select.add((splitColumn == null ? lit(Moments.ALL) : col(splitColumn).cast("string")).as("_split"));
+    groupKey.add(col("_split"));
     for (int i = 0; i < lowest.size(); i++) {
-      keys.add(col(lowest.get(i)).as("_k" + i));
-      key1.add(col("_k" + i));
+      select.add(col(lowest.get(i)).as("_k" + i));
+      groupKey.add(col("_k" + i));
     }
     Column ok = design.sparkComplete();
-    // Complete rows only, unguarded (the per-group aggregation is the costly one); and all rows with incomplete
-    // ones zeroed and flagged, for the per-parent sums that also count what was dropped.
-    List<Column> plain = new ArrayList<>(keys);
-    List<Column> select = new ArrayList<>(keys);
     select.add(when(ok, lit(1L)).otherwise(lit(0L)).as("_ok"));
     for (int j : free) {
       Column value = j == design.p() ? design.sparkResponse() : design.sparkColumn(j);
-      plain.add(value.as("_z" + j));
       select.add(when(ok, value).otherwise(lit(0.0)).as("_z" + j));
     }
-
-    // Per lowest-level group: its size and Σz (the Σzzᵀ products are summed per parent below, not per group,
-    // which keeps the shuffle of this, the one wide aggregation, narrow).
-    List<Column> agg1 = new ArrayList<>();
+    for (int e = 0; e < parentSums.size(); e++) {
+      select.add(parentSums.get(e).cast("double").as("_e" + e));
+    }
+    List<Column> perGroupSums = new ArrayList<>();
+    perGroupSums.add(sum(col("_ok")).as("n"));
     for (int j : free) {
-      agg1.add(sum(col("_z" + j)).as("s" + j));
+      perGroupSums.add(sum(col("_z" + j)).as("s" + j));
     }
-    Dataset<Row> base = data.select(select.toArray(new Column[0]));
-    Dataset<Row> perGroup = data.filter(ok).select(plain.toArray(new Column[0]))
-        .groupBy(key1.toArray(new Column[0]))
-        .agg(count(lit(1)).as("n"), agg1.toArray(new Column[0]));
+    for (int a = 0; a < free.size(); a++) {
+      for (int b = a; b < free.size(); b++) {
+        perGroupSums.add(sum(col("_z" + free.get(a)).multiply(col("_z" + free.get(b)))).as("zz" + a + "_" + b));
+      }
+    }
+    for (int e = 0; e < parentSums.size(); e++) {
+      perGroupSums.add(sum(col("_e" + e)).as("e" + e));
+    }
+    Dataset<Row> perGroup = data.select(select.toArray(new Column[0]))
+        .groupBy(groupKey.toArray(new Column[0]))
+        .agg(count(lit(1)).as("rows"), perGroupSums.toArray(new Column[0]));
 
-    List<Column> parentKey = new ArrayList<>();
-    List<Column> parentNames = new ArrayList<>();
-    parentKey.add(splitColumn == null ? lit(Moments.ALL).as("_split") : col("_split"));
-    parentNames.add(col("_split"));
+    // Per (parent, n) cell: the number of groups m, ΣΣz and Σ(Σz)(Σz)ᵀ; beside them the cell's share of its
+    // parent's row sums, which the driver adds up over the parent's cells. Groups whose rows are all incomplete
+    // (n = 0) form no cell, only their parent's dropped rows.
+    List<Column> cellKey = new ArrayList<>();
+    cellKey.add(col("_split"));
     for (int i = 0; i < pathLength; i++) {
-      parentKey.add(col("_k" + i).cast("string").as("_p" + i));
-      parentNames.add(col("_p" + i));
+      cellKey.add(col("_k" + i).cast("string").as("_p" + i));
     }
-    // Cells: per (parent, n) the number of groups, ΣΣz and Σ(Σz)(Σz)ᵀ, flattened into one array column.
-    List<Column> cellKey = new ArrayList<>(parentKey);
     cellKey.add(col("n"));
+    // [ΣΣz_i, Σ(Σz_i)(Σz_j)] over the free columns.
     List<Column> cellValues = new ArrayList<>();
     for (int a = 0; a < free.size(); a++) {
       int i = free.get(a);
@@ -99,87 +109,69 @@ final class SparkMoments {
         cellValues.add(sum(col("s" + i).multiply(col("s" + free.get(b)))));
       }
     }
-    Dataset<Row> cells = perGroup.groupBy(cellKey.toArray(new Column[0]))
-        .agg(count(lit(1)).as("m"), array(cellValues.toArray(new Column[0])).as("v"))
-        .select(concat(parentNames, col("n"), lit(0).as("kind"), col("m"), col("v")));
-    // Rows: per parent the dropped-row count and Σzzᵀ (incomplete rows have z = 0).
+    // [Σz_a z_b over rows, the caller's sums]; the parent's complete rows and Σz_j follow from the cells.
     List<Column> rowValues = new ArrayList<>();
-    rowValues.add(sum(col("_ok")).cast("double"));
-    for (int j : free) {
-      rowValues.add(sum(col("_z" + j)));
-    }
     for (int a = 0; a < free.size(); a++) {
       for (int b = a; b < free.size(); b++) {
-        rowValues.add(sum(col("_z" + free.get(a)).multiply(col("_z" + free.get(b)))));
+        rowValues.add(sum(col("zz" + a + "_" + b)));
       }
     }
-    Dataset<Row> rows = base.groupBy(parentKey.toArray(new Column[0]))
-        .agg(count(lit(1)).minus(sum(col("_ok"))).as("m"), array(rowValues.toArray(new Column[0])).as("v"))
-        .select(concat(parentNames, lit(0L).as("n"), lit(1).as("kind"), col("m"), col("v")));
+    for (int e = 0; e < parentSums.size(); e++) {
+      rowValues.add(sum(col("e" + e)));
+    }
+    Dataset<Row> result = perGroup
+        .groupBy(cellKey.toArray(new Column[0]))
+        .agg(
+            count(lit(1)).as("m"),
+            sum(col("rows").minus(col("n"))).as("dropped"),
+            array(cellValues.toArray(new Column[0])).as("vc"),
+            array(rowValues.toArray(new Column[0])).as("vr"));
+    return new PlannedMoments(design, nesting, free, pathLength, parentSums.size(), result);
+  }
 
+  /**
+   * Folds the collected rows of {@link #plan}'s aggregation — (split, parent path…, n, m, dropped, cell sums, row
+   * sums) — into Moments (on the driver; the rows are few).
+   */
+  static Moments fold(Design design, Nesting nesting, List<Integer> free, int pathLength, List<Row> collected) {
+    int q = design.p() + 1;
     Moments out = new Moments(design, nesting);
-    // One Spark job; the collected table has a row per (split, parent, n) and one per (split, parent): small by
-    // construction.
-    for (Row r : cells.unionByName(rows).collectAsList()) {
+    for (Row r : collected) {
       String split = r.getString(0);
       List<String> path = new ArrayList<>(pathLength);
       for (int i = 0; i < pathLength; i++) {
         path.add(r.getString(1 + i));
       }
       long n = r.getLong(1 + pathLength);
-      int kind = r.getInt(2 + pathLength);
-      long m = r.getLong(3 + pathLength);
-      List<Double> v = r.getList(4 + pathLength);
-      if (kind == 1) {
-        out.addDropped(split, m);
-        if (path.contains(null)) {
-          continue;
-        }
-        // v = [complete rows, Σz_j (free j), Σz_a z_b (free pairs)]; products with the intercept are Σz_j and Σ1.
-        double complete = v.get(0);
-        double[] sz = new double[q];
-        int at = 1;
-        for (int j : free) {
-          sz[j] = v.get(at++);
-        }
-        for (int j = 0; j < q; j++) {
-          if (!free.contains(j)) {
-            sz[j] = complete;
-          }
-        }
-        double[] rowZZ = new double[q * (q + 1) / 2];
-        for (int a = 0; a < free.size(); a++) {
-          for (int b = a; b < free.size(); b++) {
-            rowZZ[Moments.tri(free.get(a), free.get(b), q)] = v.get(at++);
-          }
-        }
-        for (int i = 0; i < q; i++) {
-          for (int j = i; j < q; j++) {
-            boolean ci = !free.contains(i);
-            boolean cj = !free.contains(j);
-            if (ci && cj) {
-              rowZZ[Moments.tri(i, j, q)] = complete;
-            } else if (ci || cj) {
-              rowZZ[Moments.tri(i, j, q)] = sz[ci ? j : i];
-            }
-          }
-        }
-        out.addRows(split, path, rowZZ);
+      long m = r.getLong(2 + pathLength);
+      out.addDropped(split, r.getLong(3 + pathLength));
+      if (n == 0 || path.contains(null)) {
         continue;
       }
+      List<Double> vc = r.getList(4 + pathLength);
+      List<Double> vr = r.getList(5 + pathLength);
+      // Cell: ΣΣz and Σ(Σz)(Σz)ᵀ; the intercept's sums are n·m (Σz of a group of n rows is n) and n·ΣΣz_j.
       double[] s = new double[q];
       double[] outer = new double[q * (q + 1) / 2];
       int at = 0;
       for (int a = 0; a < free.size(); a++) {
         int i = free.get(a);
-        s[i] = v.get(at++);
+        s[i] = vc.get(at++);
         for (int b = a; b < free.size(); b++) {
-          outer[Moments.tri(i, free.get(b), q)] = v.get(at++);
+          outer[Moments.tri(i, free.get(b), q)] = vc.get(at++);
         }
       }
       for (int j = 0; j < q; j++) {
         if (!free.contains(j)) {
           s[j] = (double) n * m;
+        }
+      }
+      // Rows: Σzzᵀ; products with the intercept are the cell's Σz_j and its n·m rows.
+      double[] rowZZ = new double[q * (q + 1) / 2];
+      at = 0;
+      for (int a = 0; a < free.size(); a++) {
+        for (int b = a; b < free.size(); b++) {
+          rowZZ[Moments.tri(free.get(a), free.get(b), q)] = vr.get(at++);
         }
       }
       for (int i = 0; i < q; i++) {
@@ -188,12 +180,15 @@ final class SparkMoments {
           boolean cj = !free.contains(j);
           if (ci && cj) {
             outer[Moments.tri(i, j, q)] = (double) n * n * m;
+            rowZZ[Moments.tri(i, j, q)] = (double) n * m;
           } else if (ci || cj) {
             outer[Moments.tri(i, j, q)] = n * s[ci ? j : i];
+            rowZZ[Moments.tri(i, j, q)] = s[ci ? j : i];
           }
         }
       }
       out.addGroups(split, path, n, m, s, outer);
+      out.addRows(split, path, rowZZ);
     }
     return out;
   }

@@ -1,6 +1,7 @@
 package uk.nhs.tto.subgroups;
 
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -83,7 +84,9 @@ public final class SubgroupData {
             col("domain"),
             col("first_score").cast(DataTypes.DoubleType).as("first_score"),
             col("last_score").cast(DataTypes.DoubleType).as("last_score"));
-    Dataset<Row> joined = pairs.join(selected, "client");
+    // Broadcast, as the cohort analysis does: the comparison's courses are a fraction of gold.courses, so the score
+    // pairs are joined as they stream past instead of both tables being shuffled.
+    Dataset<Row> joined = pairs.join(broadcast(selected), "client");
     List<Column> out = new ArrayList<>();
     for (String c : List.of("measure", "domain", "client", "service", "therapist", "cohort", "first_score",
         "last_score")) {

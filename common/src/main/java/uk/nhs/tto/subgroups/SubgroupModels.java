@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.math3.distribution.ChiSquaredDistribution;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.SingularValueDecomposition;
@@ -75,15 +74,9 @@ public final class SubgroupModels {
    * recorded as its outcome and the others go on. Splits are fitted in parallel on the driver's cores.
    */
   public static Map<String, Outcome> fitAll(Moments moments, FitOptions options) {
-    Map<String, Outcome> out = new ConcurrentHashMap<>();
-    new ArrayList<>(moments.splits()).parallelStream().forEach(split -> {
-      try {
-        out.put(split, new Outcome(MixedModel.fit(moments, split, options), null));
-      } catch (RuntimeException e) {
-        out.put(split, new Outcome(null, failure(e)));
-      }
-    });
-    return new TreeMap<>(out);
+    Map<String, Outcome> out = new TreeMap<>();
+    MixedModel.fitEachSplit(moments, options).forEach((split, f) -> out.put(split, new Outcome(f.fit(), f.error())));
+    return out;
   }
 
   /** The {@code time:cohort} estimate of a fit, or null when the model could not estimate it (aliased). */

@@ -6,18 +6,24 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import uk.nhs.tto.config.Keys;
 import uk.nhs.tto.config.Settings;
+import uk.nhs.tto.lake.Catalogue;
 import uk.nhs.tto.lake.Lake;
+import uk.nhs.tto.lake.Metastore;
 import uk.nhs.tto.lake.Sessions;
+import uk.nhs.tto.progress.Progress;
 
 /**
  * What a job gets: its parsed options, the resolved {@link Settings}, and (created on first use) the
  * SparkSession and {@link Lake}. Output goes to {@link #out()} (tables, summaries) and {@link #err()}
- * (progress).
+ * (progress). Every job gets {@link #progress()} on stderr from its start; {@link Main} registers the tables of a
+ * successful job in the metastore ({@link #registerTables()}) and prints the summary line ({@link #finish(int)}).
  */
 public final class JobContext {
 
@@ -29,6 +35,7 @@ public final class JobContext {
   private final Settings settings;
   private final PrintStream out;
   private final PrintStream err;
+  private final Progress progress;
   private SparkSession spark;
   private Lake lake;
 
@@ -37,6 +44,12 @@ public final class JobContext {
     this.settings = settings;
     this.out = out;
     this.err = err;
+    this.progress =
+        Progress.start(
+            args.command(),
+            err,
+            Progress.mode(settings.stringOr(Keys.PROGRESS, "auto")),
+            Duration.ofSeconds(Math.max(1, settings.integer(Keys.PROGRESS_INTERVAL_SECONDS))));
   }
 
   /** Resolves settings from the options by the precedence documented in {@link Settings}. */
@@ -73,9 +86,46 @@ public final class JobContext {
 
   public synchronized SparkSession spark() {
     if (spark == null) {
-      spark = Sessions.forJob("tt-outcomes " + args.command(), settings.withPrefix("tto.spark."));
+      spark = Sessions.forJob("tt-outcomes " + args.command(), settings);
+      progress.attach(spark);
     }
     return spark;
+  }
+
+  /** The job's progress on stderr; {@code progress().step("silver.referrals")} names what it is doing now. */
+  public Progress progress() {
+    return progress;
+  }
+
+  /**
+   * Registers the lake's tables in the persistent metastore (databases {@code tt_bronze}, {@code tt_gold}, …) when the
+   * job opened the lake and the session's catalogue persists; returns the names registered. Tables stay readable by
+   * path if this fails, so a failure is reported as a warning, not as a failed job.
+   */
+  public synchronized List<String> registerTables() {
+    if (lake == null || !Catalogue.persists(spark)) {
+      return List.of();
+    }
+    progress.step("registering tables");
+    try {
+      List<String> names = Catalogue.registerAll(lake);
+      if (!names.isEmpty()) {
+        err.println("tto " + args.command() + ": " + names.size() + " tables registered in the "
+            + Metastore.of(settings).describe());
+      }
+      return names;
+    } catch (RuntimeException e) {
+      err.println("tto " + args.command() + ": warning: the tables were written but not registered in the "
+          + Metastore.of(settings).describe() + ": " + e.getMessage() + "; they stay readable by path, and"
+          + " 'scripts/tto sql --lake " + lake.root() + "' registers them again (an embedded metastore admits one"
+          + " process at a time)");
+      return List.of();
+    }
+  }
+
+  /** Ends the job's progress: stops printing and prints the one-line summary for {@code exitCode}. */
+  public void finish(int exitCode) {
+    progress.finish(exitCode);
   }
 
   public synchronized Lake lake() {

@@ -26,11 +26,12 @@ public final class Main {
     COMMANDS.put("nightly", "uk.nhs.tto.jobs.NightlyJob");
     COMMANDS.put("sql", "uk.nhs.tto.jobs.SqlJob");
     COMMANDS.put("bare-copy", "uk.nhs.tto.jobs.BareCopyJob");
+    COMMANDS.put("digest", "uk.nhs.tto.jobs.DigestJob");
   }
 
   /** Option names that take no value. */
   static final Set<String> FLAGS = Set.of("help", "ml", "reml", "defects", "quiet", "blups", "no-analyse", "time-scan",
-      "subgroups", "no-subgroups");
+      "exact", "subgroups", "no-subgroups");
 
   private Main() {}
 
@@ -51,6 +52,8 @@ public final class Main {
     String command = argv[0];
     String[] rest = new String[argv.length - 1];
     System.arraycopy(argv, 1, rest, 0, rest.length);
+    JobContext ctx = null;
+    int code;
     try {
       Job job = lookup(command);
       Args args = Args.parse(command, rest, FLAGS);
@@ -59,15 +62,23 @@ public final class Main {
         System.out.println(job.usage());
         return 0;
       }
-      return job.run(JobContext.fromArgs(args, System.out, System.err));
+      ctx = JobContext.fromArgs(args, System.out, System.err);
+      code = job.run(ctx);
+      if (code == 0) {
+        ctx.registerTables();
+      }
     } catch (TtoException e) {
       System.err.println("tto " + command + ": " + e.getMessage());
-      return e.exitCode();
+      code = e.exitCode();
     } catch (Exception e) {
       System.err.println("tto " + command + ": failed: " + e);
       e.printStackTrace(System.err);
-      return TtoException.INFRASTRUCTURE;
+      code = TtoException.INFRASTRUCTURE;
     }
+    if (ctx != null) {
+      ctx.finish(code);
+    }
+    return code;
   }
 
   static Job lookup(String command) {
@@ -99,7 +110,10 @@ public final class Main {
       System.out.printf("  %-10s %s%n", name, summary);
     }
     System.out.println();
-    System.out.println("common options: --lake DIR|s3a://…  --extracts DIR  --conf FILE  --cohorts FILE  --json FILE"
-        + "  --profile NAME");
+    System.out.println("common options: --lake DIR|s3a://…  --extracts DIR|s3a://…  --conf FILE  --cohorts FILE"
+        + "  --json FILE  --profile local|cluster|s3");
+    System.out.println("Spark options:  --master URL (local[*], spark://host:7077, …)  --spark-conf KEY=VALUE (repeatable)");
+    System.out.println("environment:    TTO_PROFILE, TTO_MASTER, TTO_SPARK_OPTS (spark-submit words), TTO_DRIVER_MEMORY,"
+        + " TTO_PROGRESS (live|on|off), SPARK_HOME (use that installation's spark-submit)");
   }
 }

@@ -1,5 +1,6 @@
 package uk.nhs.tto.subgroups.simulate;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.apache.spark.storage.StorageLevel;
 import uk.nhs.tto.analysis.AnalysisConfig;
 import uk.nhs.tto.analysis.CohortAnalysis;
 import uk.nhs.tto.analysis.DidEstimate;
+import uk.nhs.tto.config.Settings;
 import uk.nhs.tto.lake.Lake;
 import uk.nhs.tto.lake.Sessions;
 import uk.nhs.tto.stats.FitOptions;
@@ -100,7 +102,11 @@ public final class SubgroupBenchmark {
 
   static void national(String lakeDir, int services, int therapists, int coursesPerTherapist, double multiplier,
       long seed) {
-    SparkSession spark = Sessions.forJob("bench-subgroups", Map.of());
+    // The same Spark settings as scripts/tto (conf/local.conf's tto.spark.*, e.g. shuffle partitions), so both
+    // analyses are timed as analyse runs them.
+    Settings settings = Settings.resolve(Path.of(System.getProperty("tto.conf.dir", "conf"), "local.conf"), null,
+        Map.of(), Map.of());
+    SparkSession spark = Sessions.forJob("bench-subgroups", settings.withPrefix("tto.spark."));
     Lake lake = new Lake(spark, lakeDir);
     if (!lake.exists("gold.courses")) {
       long t = System.nanoTime();
