@@ -122,7 +122,7 @@ h_secret() {
 }
 
 # h_generate DIR — a small synthetic extract (with its cohorts.csv); size from TTO_TEST_SERVICES/MONTHS/COURSES/SEED
-# (default 3 services × 12 months × 150 courses a service-year: about 500 referrals, 25,000 rows — enough for every
+# (default 3 services × 12 months × 150 courses a service-year: about 1,000 referrals — enough for every
 # analysis to fit, small enough that Spark's fixed costs dominate, as they would in a smoke test of a deployment).
 h_generate() {
   h_step generate scripts/tto generate --out "$1" --services "${TTO_TEST_SERVICES:-3}" \
