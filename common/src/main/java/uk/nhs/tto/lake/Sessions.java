@@ -93,7 +93,14 @@ public final class Sessions {
             // Test data are tiny: compiling whole-stage code costs more than it saves (about a fifth of the CPU).
             .config("spark.sql.codegen.wholeStage", "false")
             .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "1")
-            .config("spark.databricks.delta.properties.defaults.enableDeletionVectors", "false");
+            .config("spark.databricks.delta.properties.defaults.enableDeletionVectors", "false")
+            // One session serves the whole suite: keep Spark's record of finished jobs, stages and SQL executions
+            // (plans included, kept even with the UI off) short, or it fills a 1 GB heap over a few hundred tests.
+            .config("spark.ui.retainedJobs", "20")
+            .config("spark.ui.retainedStages", "20")
+            .config("spark.ui.retainedTasks", "200")
+            .config("spark.sql.ui.retainedExecutions", "5")
+            .config("spark.ui.dagGraph.retainedRootRDDs", "20");
     required().forEach(b::config);
     return b.getOrCreate();
   }

@@ -1,6 +1,8 @@
 package uk.nhs.tto.testing;
 
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -11,8 +13,12 @@ import uk.nhs.tto.lake.Sessions;
  * sharing it is what keeps the suite fast). Declare {@code @ExtendWith(SparkExtension.class)} and take a
  * {@link SparkSession} parameter in a constructor, {@code @BeforeAll} or test method. The session is
  * stopped by a JVM shutdown hook, after the last test.
+ *
+ * <p>After each top-level test class, the session forgets what that class cached (Datasets and Delta table states):
+ * the suite runs in one JVM with a 1 GB heap, and what one class cached for its lakes, which are gone by then,
+ * otherwise stays reachable to the end and leaves later classes to run in constant full collections.
  */
-public final class SparkExtension implements ParameterResolver {
+public final class SparkExtension implements ParameterResolver, AfterAllCallback {
 
   private static SparkSession session;
 
@@ -33,5 +39,16 @@ public final class SparkExtension implements ParameterResolver {
   @Override
   public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
     return session();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    boolean topLevel = context.getTestClass().map(c -> c.getEnclosingClass() == null).orElse(true);
+    synchronized (SparkExtension.class) {
+      if (topLevel && session != null) {
+        session.catalog().clearCache();
+        DeltaLog.clearCache();
+      }
+    }
   }
 }
