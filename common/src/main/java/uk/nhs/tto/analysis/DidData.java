@@ -70,16 +70,19 @@ public final class DidData {
     // score pairs as those stream past needs no shuffle of either table (a sort-merge join would shuffle every
     // score pair, and Spark cannot know the filter leaves few courses).
     Dataset<Row> selected = broadcast(courses.where(keep).select(courseColumns.toArray(new Column[0])));
-    Dataset<Row> pairs =
-        scorePairs
-            .where(col("first_score").isNotNull().and(col("last_score").isNotNull()))
-            .select(
-                col("PathwayID").as("client"),
-                col("measure"),
-                col("domain"),
-                col("first_score").cast(DataTypes.DoubleType).as("first_score"),
-                col("last_score").cast(DataTypes.DoubleType).as("last_score"));
-    return pairs.join(selected, "client");
+    return completePairs(scorePairs).join(selected, "client");
+  }
+
+  /** The score pairs with both a first and a last score, keyed by {@code client}, scores as doubles. */
+  public static Dataset<Row> completePairs(Dataset<Row> scorePairs) {
+    return scorePairs
+        .where(col("first_score").isNotNull().and(col("last_score").isNotNull()))
+        .select(
+            col("PathwayID").as("client"),
+            col("measure"),
+            col("domain"),
+            col("first_score").cast(DataTypes.DoubleType).as("first_score"),
+            col("last_score").cast(DataTypes.DoubleType).as("last_score"));
   }
 
   /**

@@ -20,6 +20,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import uk.nhs.tto.analysis.AnalysisConfig;
+import uk.nhs.tto.analysis.DidData;
 
 /**
  * Shapes the gold tables into the subgroup models' data, as Spark transformations (only the small per-level
@@ -76,14 +77,7 @@ public final class SubgroupData {
       selected = selected.join(screen, selected.col("client").equalTo(screen.col("client")), "left")
           .drop(screen.col("client"));
     }
-    Dataset<Row> pairs = scorePairs
-        .where(col("first_score").isNotNull().and(col("last_score").isNotNull()))
-        .select(
-            col("PathwayID").as("client"),
-            col("measure"),
-            col("domain"),
-            col("first_score").cast(DataTypes.DoubleType).as("first_score"),
-            col("last_score").cast(DataTypes.DoubleType).as("last_score"));
+    Dataset<Row> pairs = DidData.completePairs(scorePairs);
     // Broadcast, as the cohort analysis does: the comparison's courses are a fraction of gold.courses, so the score
     // pairs are joined as they stream past instead of both tables being shuffled.
     Dataset<Row> joined = pairs.join(broadcast(selected), "client");
