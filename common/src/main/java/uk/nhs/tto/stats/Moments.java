@@ -67,8 +67,8 @@ public final class Moments implements Serializable {
    * subgroup run fits hundreds of splits from one state, and filtering the whole state for each would make that
    * quadratic in the number of splits. Each view is filled in the state's own iteration order, as a filter would.
    */
-  private Map<String, Map<CellKey, Cell>> cellsBySplit;
-  private Map<String, Map<List<String>, double[]>> rowSumsBySplit;
+  private transient Map<String, Map<CellKey, Cell>> cellsBySplit;
+  private transient Map<String, Map<List<String>, double[]>> rowSumsBySplit;
 
   Moments(Design design, Nesting nesting) {
     this.design = design;
