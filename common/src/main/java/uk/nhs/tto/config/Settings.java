@@ -2,6 +2,7 @@ package uk.nhs.tto.config;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import uk.nhs.tto.errors.TtoException;
 
 /**
@@ -37,6 +39,30 @@ public final class Settings {
   /** Settings with only the built-in defaults: the starting point for tests. */
   public static Settings defaults() {
     return new Settings(Keys.DEFAULTS);
+  }
+
+  /**
+   * The file of a profile: {@code <confDir>/<profile>.conf}. A profile asked for by name ({@code --profile} or
+   * {@code TTO_PROFILE}) must have its file: a mistyped name would otherwise run silently with the built-in defaults
+   * (local master, local lakehouse) where the analyst meant a cluster or S3. The default profile may be absent (the
+   * built-in defaults are the local profile's).
+   */
+  public static Path profileFile(Path confDir, String profile, boolean named) {
+    Path file = confDir.resolve(profile + ".conf");
+    if (named && !Files.isRegularFile(file)) {
+      String known;
+      try (var files = Files.list(confDir)) {
+        known = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".conf"))
+            .map(n -> n.substring(0, n.length() - ".conf".length())).sorted().collect(Collectors.joining(", "));
+      } catch (IOException | UncheckedIOException e) {
+        known = "none: " + confDir.toAbsolutePath() + " cannot be read";
+      }
+      throw TtoException.withExitCode(TtoException.USAGE,
+          "Profile '" + profile + "' has no file " + file.toAbsolutePath(),
+          "a profile is the file conf/<name>.conf, and the profile was asked for with --profile or TTO_PROFILE",
+          "use one of the profiles there (" + known + "), or create " + file);
+    }
+    return file;
   }
 
   /** Resolves settings by the documented precedence. */

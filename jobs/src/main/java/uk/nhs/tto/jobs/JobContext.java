@@ -61,10 +61,12 @@ public final class JobContext {
             cli.put(key, args.get(opt));
           }
         });
-    String profile = args.getOr("profile", System.getenv().getOrDefault("TTO_PROFILE", "local"));
+    String named = args.has("profile") ? args.get("profile") : System.getenv("TTO_PROFILE");
+    String profile = named == null || named.isBlank() ? "local" : named.trim();
     Path confDir = Path.of(System.getProperty("tto.conf.dir", "conf"));
     Path confFile = args.has("conf") ? Path.of(args.get("conf")) : null;
-    Settings s = Settings.resolve(confDir.resolve(profile + ".conf"), confFile, System.getenv(), cli);
+    Path profileFile = Settings.profileFile(confDir, profile, named != null);
+    Settings s = Settings.resolve(profileFile, confFile, System.getenv(), cli);
     return new JobContext(args, s.with(Keys.PROFILE, profile), out, err);
   }
 

@@ -1,0 +1,53 @@
+package uk.nhs.tto.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import uk.nhs.tto.errors.TtoException;
+
+/** Settings: one precedence (command line, --conf, environment, profile, built-in defaults) and profiles by name. */
+class SettingsTest {
+
+  @Test
+  void eachSourceOverridesTheOnesBelowIt(@TempDir Path dir) throws Exception {
+    Path profile = Files.writeString(dir.resolve("local.conf"), "tto.lake = from-profile\ntto.reports = profile\n"
+        + "tto.master = profile\ntto.progress = profile\n");
+    Path conf = Files.writeString(dir.resolve("mine.conf"), "tto.lake = from-conf\ntto.reports = conf\n");
+    Settings s = Settings.resolve(profile, conf,
+        Map.of("TTO_LAKE", "from-env", "TTO_REPORTS", "env", "TTO_MASTER", "env"),
+        Map.of("tto.lake", "from-command-line"));
+    assertThat(s.string("tto.lake")).isEqualTo("from-command-line");
+    assertThat(s.string("tto.reports")).isEqualTo("conf");
+    assertThat(s.string("tto.master")).isEqualTo("env");
+    assertThat(s.string("tto.progress")).isEqualTo("profile");
+  }
+
+  @Test
+  void theKeyIsNeverASetting() {
+    Settings s = Settings.resolve(null, null, Map.of("TTO_PSEUDONYMISATION_KEY", "secret"), Map.of());
+    assertThat(s.asMap()).doesNotContainValue("secret");
+  }
+
+  @Test
+  void aProfileAskedForByNameMustHaveItsFile(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("local.conf"), "");
+    Files.writeString(dir.resolve("cluster.conf"), "");
+    assertThat(Settings.profileFile(dir, "cluster", true)).isEqualTo(dir.resolve("cluster.conf"));
+    assertThatThrownBy(() -> Settings.profileFile(dir, "clsuter", true))
+        .isInstanceOf(TtoException.class)
+        .hasMessageContaining("Profile 'clsuter' has no file")
+        .hasMessageContaining("cluster, local");
+  }
+
+  @Test
+  void theDefaultProfileMayBeAbsentAndThenTheBuiltInDefaultsApply(@TempDir Path dir) {
+    Path file = Settings.profileFile(dir, "local", false);
+    Settings s = Settings.resolve(file, null, Map.of(), Map.of());
+    assertThat(s.asMap()).isEqualTo(Settings.defaults().asMap());
+  }
+}
