@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,13 +14,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import uk.nhs.tto.config.Keys;
 import uk.nhs.tto.config.Settings;
 import uk.nhs.tto.errors.TtoException;
 import uk.nhs.tto.ingest.IdsTable;
 import uk.nhs.tto.lake.Lake;
+import uk.nhs.tto.lake.LakeLock;
 import uk.nhs.tto.stats.JointCollect;
 import uk.nhs.tto.stats.MixedModel;
 import uk.nhs.tto.stats.Moments;
@@ -39,9 +43,10 @@ import uk.nhs.tto.stats.formula.Formula;
  * (only the columns the model needs are read) — and aggregates the joined rows once into the engine's moments of
  * every measure's model, which carry the sums describing every measure × cohort beside them (under the default
  * nesting; otherwise the description is a second aggregation of the same job). Nothing is cached and no row
- * reaches the driver; every model is then fitted from its moments on the driver, in parallel. Writes are atomic: all of a run's {@code results.did} rows land in one Delta commit, then its
- * {@code results.runs} row in another, so a run listed in {@code results.runs} is complete and a run killed midway
- * leaves at worst result rows that no run names.
+ * reaches the driver; every model is then fitted from its moments on the driver, in parallel. Writes are atomic: all
+ * of a run's {@code results.did} rows land in one Delta commit, then its {@code results.runs} row in another, so a
+ * run listed in {@code results.runs} is complete and a run killed midway leaves at worst result rows that no run
+ * names, which the next run removes ({@link UnrecordedRuns}) under the analyse lock before it writes its own.
  */
 public final class CohortAnalysis {
 
@@ -69,6 +74,15 @@ public final class CohortAnalysis {
   /** As {@link #run(Lake, Settings, AsOf, String)}, with {@code extension} run before the run is recorded. */
   public static AnalysisResult run(
       Lake lake, Settings settings, AsOf asOf, String commandLine, Extension extension) {
+    return run(lake, settings, asOf, commandLine, extension, line -> { });
+  }
+
+  /**
+   * As {@link #run(Lake, Settings, AsOf, String, Extension)}; {@code progress} hears of a wait for another analyse
+   * that is writing its results.
+   */
+  public static AnalysisResult run(Lake lake, Settings settings, AsOf asOf, String commandLine, Extension extension,
+      Consumer<String> progress) {
     Instant started = Instant.now();
     long t0 = System.nanoTime();
     String runId = Provenance.newRunId(started);
@@ -86,28 +100,37 @@ public final class CohortAnalysis {
     for (DomainResult d : analysed.domains()) {
       didRows.add(DidTable.toRow(d));
     }
-    lake.append(DidTable.NAME, spark.createDataFrame(didRows, DidTable.SCHEMA));
-    extension.run(inputs, runId);
-    String configJson = Provenance.configJson(settings);
-    RunRecord run =
-        new RunRecord(
-            runId,
-            started,
-            Instant.now(),
-            commandLine,
-            asOf.describe(),
-            configJson,
-            Provenance.sha256(configJson),
-            Provenance.codeVersion(),
-            inputs.versions(),
-            Provenance.generatorSeed(lake, settings),
-            quality);
-    lake.append(RunsTable.NAME, spark.createDataFrame(List.of(RunsTable.toRow(run)), RunsTable.SCHEMA));
+    RunRecord run;
+    List<UnrecordedRuns.Removed> cleared;
+    // One analyse writes at a time: it first clears what runs killed before they were recorded left behind, which
+    // must not be the rows of a run still writing.
+    Duration wait = Duration.ofSeconds(settings.integer(Keys.ANALYSE_LOCK_WAIT));
+    try (LakeLock lock = LakeLock.acquire(
+        lake.root(), spark.sparkContext().hadoopConfiguration(), LakeLock.ANALYSE, wait, progress)) {
+      cleared = UnrecordedRuns.remove(lake);
+      lake.append(DidTable.NAME, spark.createDataFrame(didRows, DidTable.SCHEMA));
+      extension.run(inputs, runId);
+      String configJson = Provenance.configJson(settings);
+      run =
+          new RunRecord(
+              runId,
+              started,
+              Instant.now(),
+              commandLine,
+              asOf.describe(),
+              configJson,
+              Provenance.sha256(configJson),
+              Provenance.codeVersion(),
+              inputs.versions(),
+              Provenance.generatorSeed(lake, settings),
+              quality);
+      lake.append(RunsTable.NAME, spark.createDataFrame(List.of(RunsTable.toRow(run)), RunsTable.SCHEMA));
+    }
     long t3 = System.nanoTime();
     AnalysisResult.Timings timings =
         new AnalysisResult.Timings(
             analysed.describeSeconds(), analysed.fitSeconds(), sec(t2 - t1), sec(t3 - t2), sec(t3 - t0));
-    return new AnalysisResult(run, analysed.domains(), timings);
+    return new AnalysisResult(run, analysed.domains(), timings, cleared);
   }
 
   /** One result per measure with data, plus SPEC §2's domains without data, and where the time went. */

@@ -33,6 +33,7 @@ import uk.nhs.tto.config.Keys;
 import uk.nhs.tto.config.Settings;
 import uk.nhs.tto.errors.TtoException;
 import uk.nhs.tto.lake.Lake;
+import uk.nhs.tto.lake.LakeLock;
 
 /**
  * Ingests extract folders into the lakehouse (SPEC §1, the lakehouse contract): lists every file, skips those
@@ -44,7 +45,7 @@ import uk.nhs.tto.lake.Lake;
  * (checksum, then for new files every file and row rule, counting), then one per table writes its bronze rows and,
  * where there are any, one its quarantine rows. Only per-file summaries reach the driver. The batch's commits
  * are made idempotent and resumable by {@link IngestLedger}, with {@code meta.ingested_files} written last, and
- * ingests of one lakehouse run one at a time ({@link IngestLock}).
+ * ingests of one lakehouse run one at a time ({@link LakeLock#INGEST}).
  *
  * <pre>{@code
  * IngestResult r = Ingest.into(lake, settings).reportingTo(System.err::println).run("extracts/");
@@ -105,7 +106,7 @@ public final class Ingest {
     PseudonymisationKey key = PseudonymisationKey.resolve(settings, lake.root(), conf.get());
     say("pseudonymisation key from " + key.source());
     Duration wait = Duration.ofSeconds(settings.integer(Keys.INGEST_LOCK_WAIT));
-    try (IngestLock lock = IngestLock.acquire(lake.root(), conf.get(), wait, this::say)) {
+    try (LakeLock lock = LakeLock.acquire(lake.root(), conf.get(), LakeLock.INGEST, wait, this::say)) {
       return ingestLocked(jsc, conf, key, extractsRoot);
     }
   }

@@ -104,6 +104,8 @@ public final class Nightly {
       if (derive.isPresent() || !resultsUpToDate(lake)) {
         progress.accept("analyse: gold has changed since the latest results run");
         AnalysisResult a = SubgroupAnalysis.runWithCohortAnalysis(lake, settings, AsOf.latest(), commandLine);
+        a.cleared().forEach(r -> progress.accept("analyse: removed " + r + ", left by a run killed before it was"
+            + " recorded"));
         analysis = Optional.of(a);
         runId = a.runId();
       } else {

@@ -10,6 +10,7 @@ import uk.nhs.tto.analysis.AsOf;
 import uk.nhs.tto.analysis.CohortAnalysis;
 import uk.nhs.tto.analysis.PinnedInputs;
 import uk.nhs.tto.analysis.ScanBaseline;
+import uk.nhs.tto.analysis.UnrecordedRuns;
 import uk.nhs.tto.config.Keys;
 import uk.nhs.tto.config.Settings;
 import uk.nhs.tto.disclosure.Disclosure;
@@ -65,7 +66,11 @@ public final class AnalyseJob implements Job {
     }
     List<SubgroupResult> subgroups = new ArrayList<>();
     AnalysisResult result = CohortAnalysis.run(ctx.lake(), settings, asOf, commandLine(args),
-        SubgroupAnalysis.extension(ctx.lake(), settings, subgroups::add));
+        SubgroupAnalysis.extension(ctx.lake(), settings, subgroups::add),
+        line -> ctx.err().println("tto analyse: " + line));
+    for (UnrecordedRuns.Removed r : result.cleared()) {
+      ctx.err().println("tto analyse: removed " + r + ", left by a run killed before it was recorded");
+    }
     Publication pub = Publication.of(result.run(), result.domains(), Disclosure.from(settings));
     ctx.out().println("run " + result.runId() + " (" + asOf.describe() + ")");
     ctx.out().print(pub.headlineTable());

@@ -1,4 +1,4 @@
-package uk.nhs.tto.ingest;
+package uk.nhs.tto.lake;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,50 +25,76 @@ import uk.nhs.tto.config.Keys;
 import uk.nhs.tto.errors.TtoException;
 
 /**
- * Lets one ingest at a time work on a lakehouse; a second one waits for it (up to
- * {@code tto.ingest.lock.wait.seconds}), then finds the files the first ingested already recorded and skips them.
+ * Lets one job of a kind at a time write a lakehouse: one ingest (a second one waits for it, up to
+ * {@code tto.ingest.lock.wait.seconds}, then finds the files the first ingested already recorded and skips them), and
+ * one analyse writing its results (a second one waits, up to {@code tto.analyse.lock.wait.seconds}).
  *
  * <p>Without it two ingests race: both survey before either records its files, so the same extract is appended
  * twice under two attempts' idempotency tokens; one ingest takes the other's pending-batch marker for a killed
- * run and rolls its rows back while it is still appending; and the first commits that create a table collide.
+ * run and rolls its rows back while it is still appending; and the first commits that create a table collide. Two
+ * analyses race too: each clears the result rows of runs killed before they were recorded, which must never be the
+ * rows of a run that is still writing.
  *
- * <p>On a local lakehouse the lock is an operating-system lock on {@code <lake>/_ingest/lock}, which the kernel
- * releases when the process ends however it ends, so a killed ingest never blocks the next one. Other storage
- * ({@code s3a://}) has no such locks: there the lock is a lease file, {@code <lake>/_ingest/lock.lease}, that its
- * holder rewrites every few seconds and that a waiting ingest takes over once it has not changed for a minute.
- * Object stores cannot create a file only if it is absent, so two ingests starting within the same second could
+ * <p>On a local lakehouse the lock is an operating-system lock on {@code <lake>/_<kind>/lock}, which the kernel
+ * releases when the process ends however it ends, so a killed job never blocks the next one. Other storage
+ * ({@code s3a://}) has no such locks: there the lock is a lease file, {@code <lake>/_<kind>/lock.lease}, that its
+ * holder rewrites every few seconds and that a waiting job takes over once it has not changed for a minute.
+ * Object stores cannot create a file only if it is absent, so two jobs starting within the same second could
  * both take a lease; each therefore re-reads the lease after a pause and keeps it only if it still names it.
  */
-abstract class IngestLock implements AutoCloseable {
+public abstract class LakeLock implements AutoCloseable {
 
-  static final String LOCAL_FILE = "_ingest/lock";
-  static final String LEASE_FILE = "_ingest/lock.lease";
+  /** What a lock keeps to one job at a time: its name (also its folder, {@code _<name>}), why, and its wait key. */
+  public record Kind(String name, String why, String waitKey) {}
+
+  /** One ingest at a time. */
+  public static final Kind INGEST = new Kind("ingest",
+      "ingests of one lakehouse run one at a time, so that none repeats or undoes another's files",
+      Keys.INGEST_LOCK_WAIT);
+
+  /** One analyse writing results at a time. */
+  public static final Kind ANALYSE = new Kind("analyse",
+      "analyses of one lakehouse write their results one at a time, so that clearing the rows of a killed run"
+          + " never touches a run still writing",
+      Keys.ANALYSE_LOCK_WAIT);
+
+
+  static String localFile(Kind kind) {
+    return "_" + kind.name() + "/lock";
+  }
+
+  static String leaseFile(Kind kind) {
+    return localFile(kind) + ".lease";
+  }
 
   private static final Duration POLL = Duration.ofSeconds(1);
 
   private final String where;
+  private final Kind kind;
 
-  IngestLock(String where) {
+  LakeLock(String where, Kind kind) {
     this.where = where;
+    this.kind = kind;
   }
 
-  /** Takes the lakehouse's ingest lock, waiting up to {@code wait} for the ingest holding it. */
-  static IngestLock acquire(String lakeRoot, Configuration conf, Duration wait, Consumer<String> progress) {
+  /** Takes the lakehouse's lock of this kind, waiting up to {@code wait} for the job holding it. */
+  public static LakeLock acquire(
+      String lakeRoot, Configuration conf, Kind kind, Duration wait, Consumer<String> progress) {
     String holder = holder();
     try {
       FileSystem fs = new Path(lakeRoot).getFileSystem(conf);
       if ("file".equals(fs.getScheme())) {
         java.nio.file.Path file =
-            java.nio.file.Path.of(fs.makeQualified(new Path(lakeRoot, LOCAL_FILE)).toUri());
-        return new Local(file, holder).await(wait, progress);
+            java.nio.file.Path.of(fs.makeQualified(new Path(lakeRoot, localFile(kind))).toUri());
+        return new Local(file, holder, kind).await(wait, progress);
       }
-      return new Lease(fs, fs.makeQualified(new Path(lakeRoot, LEASE_FILE)), holder).await(wait, progress);
+      return new Lease(fs, fs.makeQualified(new Path(lakeRoot, leaseFile(kind))), holder, kind).await(wait, progress);
     } catch (IOException e) {
       throw TtoException.withExitCode(
           TtoException.INFRASTRUCTURE,
-          "Cannot take the ingest lock of the lakehouse " + lakeRoot,
+          "Cannot take the " + kind.name() + " lock of the lakehouse " + lakeRoot,
           e.toString(),
-          "check that the lakehouse is writable, then run ingest again");
+          "check that the lakehouse is writable, then run " + kind.name() + " again");
     }
   }
 
@@ -86,26 +112,26 @@ abstract class IngestLock implements AutoCloseable {
   @Override
   public abstract void close();
 
-  final IngestLock await(Duration wait, Consumer<String> progress) throws IOException {
+  final LakeLock await(Duration wait, Consumer<String> progress) throws IOException {
     long deadline = System.nanoTime() + wait.toNanos();
     boolean told = false;
     while (!tryAcquire()) {
       if (!told) {
-        progress.accept("waiting for the ingest that holds " + where() + " (" + currentHolder() + ") to finish");
+        progress.accept("waiting for the " + kind.name() + " that holds " + where() + " (" + currentHolder() + ") to finish");
         told = true;
       }
       if (System.nanoTime() > deadline) {
         throw TtoException.withExitCode(
             TtoException.LOCKED,
-            "Another ingest is still running on this lakehouse after " + wait.toSeconds() + " s ("
+            "Another " + kind.name() + " is still running on this lakehouse after " + wait.toSeconds() + " s ("
                 + currentHolder() + ", lock " + where() + ")",
-            "ingests of one lakehouse run one at a time, so that none repeats or undoes another's files",
-            "run ingest again when it has finished, or raise " + Keys.INGEST_LOCK_WAIT);
+            kind.why(),
+            "run " + kind.name() + " again when it has finished, or raise " + kind.waitKey());
       }
       sleep(POLL);
     }
     if (told) {
-      progress.accept("took the ingest lock " + where());
+      progress.accept("took the " + kind.name() + " lock " + where());
     }
     return this;
   }
@@ -120,16 +146,16 @@ abstract class IngestLock implements AutoCloseable {
       Thread.sleep(d.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for the ingest lock", e);
+      throw new IllegalStateException("interrupted while waiting for a lakehouse lock", e);
     }
   }
 
   /**
    * An operating-system lock on a local file, released by the kernel when the process ends. POSIX drops a
    * process's lock when any of its descriptors of the file is closed, so within one JVM the file is opened only
-   * by the holder: {@link #HELD} turns away a second ingest of the same process before it opens the file.
+   * by the holder: {@link #HELD} turns away a second job of the same process before it opens the file.
    */
-  private static final class Local extends IngestLock {
+  private static final class Local extends LakeLock {
 
     private static final Set<java.nio.file.Path> HELD = ConcurrentHashMap.newKeySet();
 
@@ -138,8 +164,8 @@ abstract class IngestLock implements AutoCloseable {
     private FileChannel channel;
     private FileLock lock;
 
-    Local(java.nio.file.Path file, String holder) throws IOException {
-      super(file.toString());
+    Local(java.nio.file.Path file, String holder, Kind kind) throws IOException {
+      super(file.toString(), kind);
       this.file = file;
       this.holder = holder;
       Files.createDirectories(file.getParent());
@@ -175,7 +201,7 @@ abstract class IngestLock implements AutoCloseable {
     @Override
     String currentHolder() {
       if (HELD.contains(file)) {
-        return "another ingest in this process";
+        return "another job in this process";
       }
       try {
         String text = Files.readString(file, StandardCharsets.UTF_8).trim();
@@ -204,7 +230,7 @@ abstract class IngestLock implements AutoCloseable {
   }
 
   /** A lease file on storage without locks, kept fresh by a daemon thread while held. */
-  static final class Lease extends IngestLock {
+  static final class Lease extends LakeLock {
 
     private static final Duration RENEW = Duration.ofSeconds(10);
     private static final Duration STALE = Duration.ofSeconds(60);
@@ -218,8 +244,8 @@ abstract class IngestLock implements AutoCloseable {
     private long seenSince;
     private Thread renewer;
 
-    Lease(FileSystem fs, Path file, String holder) {
-      super(file.toString());
+    Lease(FileSystem fs, Path file, String holder, Kind kind) {
+      super(file.toString(), kind);
       this.fs = fs;
       this.file = file;
       this.holder = holder;
@@ -250,7 +276,7 @@ abstract class IngestLock implements AutoCloseable {
       if (!token.equals(firstLine())) {
         return false;
       }
-      renewer = new Thread(this::renew, "tto-ingest-lease");
+      renewer = new Thread(this::renew, "tto-lease-" + file.getParent().getName());
       renewer.setDaemon(true);
       renewer.start();
       return true;

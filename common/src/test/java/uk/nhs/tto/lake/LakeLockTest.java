@@ -1,4 +1,4 @@
-package uk.nhs.tto.ingest;
+package uk.nhs.tto.lake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,19 +16,19 @@ import org.junit.jupiter.api.io.TempDir;
 import uk.nhs.tto.errors.TtoException;
 
 /**
- * The lakehouse's ingest lock: one holder at a time, a waiter takes it as soon as it is released, and one that
- * waits too long is told who holds it. (Two ingest processes at once, and a holder killed with kill -9, are the
+ * A lakehouse lock (here the ingest lock; the analyse lock is the same with its own folder): one holder at a time, a
+ * waiter takes it as soon as it is released, and one that waits too long is told who holds it. (Two ingest processes at once, and a holder killed with kill -9, are the
  * reliability suite's ConcurrentIngestTest and KillNineTest.)
  */
-class IngestLockTest {
+class LakeLockTest {
 
   private static final Duration SHORT = Duration.ofSeconds(1);
 
   @Test
   void aSecondIngestThatWaitsTooLongFailsWithExitCodeLockedNamingTheHolder(@TempDir Path lake) {
-    try (IngestLock held = IngestLock.acquire(lake.toString(), new Configuration(), SHORT, line -> {})) {
+    try (LakeLock held = LakeLock.acquire(lake.toString(), new Configuration(), LakeLock.INGEST, SHORT, line -> {})) {
       List<String> progress = new CopyOnWriteArrayList<>();
-      assertThatThrownBy(() -> IngestLock.acquire(lake.toString(), new Configuration(), SHORT, progress::add))
+      assertThatThrownBy(() -> LakeLock.acquire(lake.toString(), new Configuration(), LakeLock.INGEST, SHORT, progress::add))
           .isInstanceOfSatisfying(TtoException.class, e -> assertThat(e.exitCode()).isEqualTo(TtoException.LOCKED))
           .hasMessageContaining("Another ingest is still running on this lakehouse")
           .hasMessageContaining("tto.ingest.lock.wait.seconds");
@@ -38,27 +38,27 @@ class IngestLockTest {
 
   @Test
   void aWaitingIngestTakesTheLockWhenItsHolderReleasesIt(@TempDir Path lake) throws Exception {
-    IngestLock first = IngestLock.acquire(lake.toString(), new Configuration(), SHORT, line -> {});
+    LakeLock first = LakeLock.acquire(lake.toString(), new Configuration(), LakeLock.INGEST, SHORT, line -> {});
     List<String> progress = new CopyOnWriteArrayList<>();
-    CompletableFuture<IngestLock> second =
+    CompletableFuture<LakeLock> second =
         CompletableFuture.supplyAsync(
-            () -> IngestLock.acquire(lake.toString(), new Configuration(), Duration.ofSeconds(60), progress::add));
+            () -> LakeLock.acquire(lake.toString(), new Configuration(), LakeLock.INGEST, Duration.ofSeconds(60), progress::add));
     Thread.sleep(1500);
     assertThat(second).isNotDone();
     first.close();
-    try (IngestLock taken = second.get(30, TimeUnit.SECONDS)) {
+    try (LakeLock taken = second.get(30, TimeUnit.SECONDS)) {
       assertThat(progress).anyMatch(l -> l.startsWith("took the ingest lock"));
     }
     // Released again: the next one gets it at once.
-    IngestLock.acquire(lake.toString(), new Configuration(), SHORT, line -> {}).close();
+    LakeLock.acquire(lake.toString(), new Configuration(), LakeLock.INGEST, SHORT, line -> {}).close();
   }
 
   @Test
   void onStorageWithoutLocksALeaseFileExcludesASecondHolderUntilReleased(@TempDir Path lake) throws Exception {
     FileSystem fs = FileSystem.getLocal(new Configuration());
-    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(lake.toUri().toString(), IngestLock.LEASE_FILE);
-    IngestLock.Lease first = new IngestLock.Lease(fs, file, "first");
-    IngestLock.Lease second = new IngestLock.Lease(fs, file, "second");
+    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(lake.toUri().toString(), LakeLock.leaseFile(LakeLock.INGEST));
+    LakeLock.Lease first = new LakeLock.Lease(fs, file, "first", LakeLock.INGEST);
+    LakeLock.Lease second = new LakeLock.Lease(fs, file, "second", LakeLock.INGEST);
 
     assertThat(first.tryAcquire()).isTrue();
     assertThat(second.tryAcquire()).isFalse();
