@@ -158,6 +158,7 @@ class NightlyKillIT {
         Settings.resolve(repo.resolve("conf/local.conf"), null, env,
             Map.of(
                 Keys.LAKE, lake.toString(),
+                Keys.EXTRACTS, extracts.toString(),
                 Keys.COHORTS, extracts.resolve("cohorts.csv").toString(),
                 Keys.MEASURES, repo.resolve("conf/measures.csv").toString(),
                 Keys.THERAPY_CODES, repo.resolve("conf/therapy-codes.csv").toString(),
