@@ -80,7 +80,7 @@ public final class Lake {
   /**
    * Replaces the rows matching {@code predicate} (SQL, e.g. {@code stage = 'derive'}) with {@code data} in one
    * atomic Delta commit, leaving other rows untouched; creates the table if needed. Every row of {@code data}
-   * must match the predicate.
+   * must match the predicate. How a step re-writes its own rows of a shared table idempotently.
    */
   public void replaceWhere(String name, String predicate, Dataset<Row> data) {
     data.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate).save(path(name));
@@ -97,14 +97,6 @@ public final class Lake {
    */
   public void append(String name, Dataset<Row> data, Map<String, String> options) {
     data.write().format("delta").mode(SaveMode.Append).options(options).save(path(name));
-  }
-
-  /**
-   * Replaces the rows matching a SQL {@code condition} with {@code data} (which must all match it) in one atomic
-   * Delta commit, creating the table if needed: how a step re-writes its own rows of a shared table idempotently.
-   */
-  public void replaceWhere(String name, Dataset<Row> data, String condition) {
-    data.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", condition).save(path(name));
   }
 
   public DeltaTable delta(String name) {

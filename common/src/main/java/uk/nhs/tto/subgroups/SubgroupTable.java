@@ -90,7 +90,7 @@ public final class SubgroupTable {
    * re-running the subgroup analyses of a run leaves one set.
    */
   public static void write(Lake lake, String runId, SubgroupResult result) {
-    lake.replaceWhere(NAME, lake.spark().createDataFrame(rows(runId, result), SCHEMA), runCondition(runId));
+    lake.replaceWhere(NAME, runCondition(runId), lake.spark().createDataFrame(rows(runId, result), SCHEMA));
   }
 
   /** The SQL condition selecting one run's rows (run ids are generated: letters, digits and '-'). */

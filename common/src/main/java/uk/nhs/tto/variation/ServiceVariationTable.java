@@ -106,8 +106,8 @@ public final class ServiceVariationTable {
   /** Writes one run's rows in one Delta commit, replacing any the run had. */
   public static void write(Lake lake, String runId, List<ServiceEffect> effects, List<FunnelPoint> funnels,
       Map<String, Double> nationalDid) {
-    lake.replaceWhere(NAME, lake.spark().createDataFrame(rows(runId, effects, funnels, nationalDid), SCHEMA),
-        SubgroupTable.runCondition(runId));
+    lake.replaceWhere(NAME, SubgroupTable.runCondition(runId),
+        lake.spark().createDataFrame(rows(runId, effects, funnels, nationalDid), SCHEMA));
   }
 
   /** What a run wrote (empty when nothing, or no table). */
