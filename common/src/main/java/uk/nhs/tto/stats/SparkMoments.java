@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.network.util.JavaUtils;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * Builds {@link Moments} from a Dataset in one Spark job and one read of its input: an aggregation per
@@ -19,7 +21,8 @@ import org.apache.spark.sql.Row;
  * generation compiles to tight loops), then one aggregation of those per-group sums that yields both the cells —
  * per (parent group, group size n) the number of groups m, ΣΣz and Σ(Σz)(Σz)ᵀ — and each parent group's Σzzᵀ and
  * dropped rows (every group enters twice, once for its cell and once for its parent). Only O(parent groups ×
- * distinct n) rows reach the driver.
+ * distinct n) rows reach the driver. The rows are shuffled once, by parent group, and both aggregations run after
+ * that one exchange ({@link #plan}).
  *
  * <p>Why one chain and not two aggregations of the rows (one per group, one per parent, as before): Spark reads
  * the input once per branch of a plan, and the input — a scan and a join — costs more than carrying Σzzᵀ (q(q+1)/2
@@ -56,11 +59,15 @@ final class SparkMoments {
     int pathLength = nesting.pathKey().size();
 
     // Per lowest-level group (every row, incomplete ones zeroed and counted apart): its rows, its complete rows n,
-    // Σz, Σzzᵀ and the caller's sums.
+    // Σz, Σzzᵀ and the caller's sums. Without a split column there is no split key at all (a constant key would be
+    // hashed, stored and shuffled with every group); its value is added to the few result rows at the end.
     List<Column> select = new ArrayList<>();
-    List<Column> groupKey = new ArrayList<>();
-    select.add((splitColumn == null ? lit(Moments.ALL) : col(splitColumn).cast("string")).as("_split"));
-    groupKey.add(col("_split"));
+    List<Column> splitKey = new ArrayList<>();
+    if (splitColumn != null) {
+      select.add(col(splitColumn).cast("string").as("_split"));
+      splitKey.add(col("_split"));
+    }
+    List<Column> groupKey = new ArrayList<>(splitKey);
     for (int i = 0; i < lowest.size(); i++) {
       select.add(col(lowest.get(i)).as("_k" + i));
       groupKey.add(col("_k" + i));
@@ -87,17 +94,30 @@ final class SparkMoments {
     for (int e = 0; e < parentSums.size(); e++) {
       perGroupSums.add(sum(col("_e" + e)).as("e" + e));
     }
-    Dataset<Row> perGroup = data.select(select.toArray(new Column[0]))
+    // One shuffle, not two: the rows go to partitions by their parent group (split and path), so each partition
+    // holds whole parent groups and both aggregations below run in the stage after that one exchange — the
+    // per-(parent, n) grouping is already clustered. Grouping by the lowest key and then by (parent, n) with
+    // Spark's default plan shuffled twice (the per-group sums by the lowest key, then the cells) and AQE put the
+    // first shuffle's read into one task on a small machine. Rows are shuffled before any sum (no map-side
+    // combine): a partial per-group sum carries 16+ values where a row carries its few z values, and with 1–3
+    // rows per client it hardly reduces the count. With one level there is no path, so rows go by their group.
+    Dataset<Row> rows = data.select(select.toArray(new Column[0]));
+    List<Column> clusterKey = new ArrayList<>(splitKey);
+    for (int i = 0; i < (pathLength > 0 ? pathLength : lowest.size()); i++) {
+      clusterKey.add(col("_k" + i));
+    }
+    Dataset<Row> perGroup = rows.repartition(partitions(rows), clusterKey.toArray(new Column[0]))
         .groupBy(groupKey.toArray(new Column[0]))
         .agg(count(lit(1)).as("rows"), perGroupSums.toArray(new Column[0]));
 
     // Per (parent, n) cell: the number of groups m, ΣΣz and Σ(Σz)(Σz)ᵀ; beside them the cell's share of its
     // parent's row sums, which the driver adds up over the parent's cells. Groups whose rows are all incomplete
-    // (n = 0) form no cell, only their parent's dropped rows.
-    List<Column> cellKey = new ArrayList<>();
-    cellKey.add(col("_split"));
+    // (n = 0) form no cell, only their parent's dropped rows. The parent keys keep their type while grouping (a
+    // cast to string here would hide the partitioning from Spark and cost a cast per group); the few result rows
+    // carry them as strings.
+    List<Column> cellKey = new ArrayList<>(splitKey);
     for (int i = 0; i < pathLength; i++) {
-      cellKey.add(col("_k" + i).cast("string").as("_p" + i));
+      cellKey.add(col("_k" + i));
     }
     cellKey.add(col("n"));
     // [ΣΣz_i, Σ(Σz_i)(Σz_j)] over the free columns.
@@ -119,14 +139,42 @@ final class SparkMoments {
     for (int e = 0; e < parentSums.size(); e++) {
       rowValues.add(sum(col("e" + e)));
     }
-    Dataset<Row> result = perGroup
+    Dataset<Row> cells = perGroup
         .groupBy(cellKey.toArray(new Column[0]))
         .agg(
             count(lit(1)).as("m"),
             sum(col("rows").minus(col("n"))).as("dropped"),
             array(cellValues.toArray(new Column[0])).as("vc"),
             array(rowValues.toArray(new Column[0])).as("vr"));
+    List<Column> out = new ArrayList<>();
+    out.add(splitColumn == null ? lit(Moments.ALL).as("_split") : col("_split"));
+    for (int i = 0; i < pathLength; i++) {
+      out.add(col("_k" + i).cast("string").as("_p" + i));
+    }
+    for (String c : List.of("n", "m", "dropped", "vc", "vr")) {
+      out.add(col(c));
+    }
+    Dataset<Row> result = cells.select(out.toArray(new Column[0]));
     return new PlannedMoments(design, nesting, free, pathLength, parentSums.size(), result);
+  }
+
+  /**
+   * How many partitions the rows are shuffled into: enough for every core ({@code defaultParallelism}) and about
+   * one per {@code spark.sql.adaptive.advisoryPartitionSizeInBytes} of Spark's estimate of the rows, at most
+   * {@code spark.sql.shuffle.partitions} (the configured ceiling). The count is explicit because adaptive
+   * coalescing, which sizes other shuffles, would merge this one into a single partition on a small machine (the
+   * local profile asks for 64 MB partitions, more than a 2M-row fit shuffles) and the partition's per-group
+   * aggregation would then run on one core.
+   */
+  static int partitions(Dataset<Row> rows) {
+    SparkSession spark = rows.sparkSession();
+    int ceiling = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
+    long advisory = JavaUtils.byteStringAsBytes(spark.conf().get("spark.sql.adaptive.advisoryPartitionSizeInBytes",
+        "64m"));
+    scala.math.BigInt estimate = rows.queryExecution().optimizedPlan().stats().sizeInBytes();
+    long bySize = estimate.isValidLong() ? estimate.toLong() / Math.max(1, advisory) + 1 : ceiling;
+    int wanted = (int) Math.max(spark.sparkContext().defaultParallelism(), Math.min(bySize, ceiling));
+    return Math.max(1, Math.min(wanted, ceiling));
   }
 
   /**
