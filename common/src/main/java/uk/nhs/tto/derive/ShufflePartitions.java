@@ -4,6 +4,7 @@ import java.util.function.Supplier;
 import org.apache.spark.sql.RuntimeConfig;
 import uk.nhs.tto.ingest.IdsTable;
 import uk.nhs.tto.lake.Lake;
+import uk.nhs.tto.lake.Sessions;
 
 /**
  * Sizes derive's shuffles by the bronze data instead of one fixed number. Adaptive execution coalesces ordinary
@@ -27,8 +28,7 @@ final class ShufflePartitions {
 
   /** ceil(bronze bytes / 16 MB), at least {@code cores}, at most {@code configured} (which wins if lower). */
   static int forBronze(long bronzeBytes, int cores, int configured) {
-    long wanted = (bronzeBytes + BRONZE_BYTES_PER_PARTITION - 1) / BRONZE_BYTES_PER_PARTITION;
-    return (int) Math.min(configured, Math.max(cores, wanted));
+    return Sessions.partitionsFor(bronzeBytes, BRONZE_BYTES_PER_PARTITION, cores, configured);
   }
 
   /** Runs {@code work} with the shuffle partitions sized for {@code lake}'s bronze, then restores the setting. */

@@ -104,4 +104,15 @@ public final class Sessions {
     required().forEach(b::config);
     return b.getOrCreate();
   }
+
+  /**
+   * A shuffle's partition count for {@code bytes} of data: one per {@code bytesPerPartition} (rounded up), at least
+   * {@code cores} so that every core has work, at most {@code ceiling} (the configured
+   * {@code spark.sql.shuffle.partitions}), which wins when it is below the cores.
+   */
+  public static int partitionsFor(long bytes, long bytesPerPartition, int cores, int ceiling) {
+    long unit = Math.max(1, bytesPerPartition);
+    long wanted = bytes / unit + (bytes % unit == 0 ? 0 : 1);
+    return (int) Math.max(1, Math.min(ceiling, Math.max(cores, wanted)));
+  }
 }

@@ -14,6 +14,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.network.util.JavaUtils;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import uk.nhs.tto.lake.Sessions;
 
 /**
  * Builds {@link Moments} from a Dataset in one Spark job and one read of its input: an aggregation per
@@ -172,9 +173,8 @@ final class SparkMoments {
     long advisory = JavaUtils.byteStringAsBytes(spark.conf().get("spark.sql.adaptive.advisoryPartitionSizeInBytes",
         "64m"));
     scala.math.BigInt estimate = rows.queryExecution().optimizedPlan().stats().sizeInBytes();
-    long bySize = estimate.isValidLong() ? estimate.toLong() / Math.max(1, advisory) + 1 : ceiling;
-    int wanted = (int) Math.max(spark.sparkContext().defaultParallelism(), Math.min(bySize, ceiling));
-    return Math.max(1, Math.min(wanted, ceiling));
+    long bytes = estimate.isValidLong() ? estimate.toLong() : Long.MAX_VALUE;
+    return Sessions.partitionsFor(bytes, advisory, spark.sparkContext().defaultParallelism(), ceiling);
   }
 
   /**
