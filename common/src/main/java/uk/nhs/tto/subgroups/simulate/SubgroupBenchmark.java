@@ -48,6 +48,9 @@ import uk.nhs.tto.subgroups.SubgroupResult;
  */
 public final class SubgroupBenchmark {
 
+  /** Replicates per block in the calibration's block counts. */
+  static final int BLOCK = 100;
+
   private SubgroupBenchmark() {}
 
   public static void main(String[] args) {
@@ -69,6 +72,9 @@ public final class SubgroupBenchmark {
     int modelRejected = 0;
     int modelTested = 0;
     double maxDifference = 0;
+    // Personality's rejections per block of 100 consecutive replicates: each block is one "100 replicate seeds"
+    // study of the acceptance line, so the blocks show how often such a study lands in its window.
+    int[] blocks = new int[reps / BLOCK];
     long started = System.nanoTime();
     for (int r = 0; r < reps; r++) {
       List<GoldSimulation.Course> courses = GoldSimulation.courses(GoldSimulation.Params.seedStudy(seed + r));
@@ -78,6 +84,9 @@ public final class SubgroupBenchmark {
         if (t.tested()) {
           tested.merge(d, 1, Integer::sum);
           rejected.merge(d, t.p() < 0.05 ? 1 : 0, Integer::sum);
+          if (d == Dimension.PERSONALITY && t.p() < 0.05 && r / BLOCK < blocks.length) {
+            blocks[r / BLOCK]++;
+          }
         }
         if (d == Dimension.PERSONALITY) {
           // The same test from the two mixed models fitted by the engine: it must agree with the closed form.
@@ -96,6 +105,13 @@ public final class SubgroupBenchmark {
     dims.forEach(d -> System.out.println("rejected_" + d.id() + " " + rejected.getOrDefault(d, 0) + " "
         + tested.getOrDefault(d, 0)));
     System.out.println("rejected_models " + modelRejected + " " + modelTested);
+    if (blocks.length > 1) {
+      StringBuilder line = new StringBuilder("blocks_personality");
+      for (int b : blocks) {
+        line.append(' ').append(b);
+      }
+      System.out.println(line);
+    }
     System.out.printf(Locale.ROOT, "max_statistic_difference %.2e%n", maxDifference);
     System.out.printf(Locale.ROOT, "seconds %.1f%n", (System.nanoTime() - started) / 1e9);
   }
