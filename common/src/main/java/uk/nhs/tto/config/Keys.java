@@ -40,7 +40,6 @@ public final class Keys {
   public static final String SUBGROUPS_PERSONALITY_CUTOFF = "tto.subgroups.personality.cutoff";
   public static final String INGEST_LOCK_WAIT = "tto.ingest.lock.wait.seconds";
   public static final String ANALYSE_LOCK_WAIT = "tto.analyse.lock.wait.seconds";
-  public static final String NIGHTLY_LOCK_DIR = "tto.nightly.lock.dir";
   public static final String NIGHTLY_MAX_QUARANTINED_FRACTION = "tto.nightly.max.quarantined.fraction";
   public static final String NIGHTLY_MAX_REFUSED_FILES = "tto.nightly.max.refused.files";
 

@@ -44,13 +44,23 @@ import uk.nhs.tto.errors.TtoException;
  */
 public abstract class LakeLock implements AutoCloseable {
 
-  /** What a lock keeps to one job at a time: its name (also its folder, {@code _<name>}), why, and its wait key. */
+  /**
+   * What a lock keeps to one job at a time: its name (also its folder, {@code _<name>}), why, and the key of how long
+   * a second job waits (null for a kind that never waits).
+   */
   public record Kind(String name, String why, String waitKey) {}
 
   /** One ingest at a time. */
   public static final Kind INGEST = new Kind("ingest",
       "ingests of one lakehouse run one at a time, so that none repeats or undoes another's files",
       Keys.INGEST_LOCK_WAIT);
+
+  /**
+   * One nightly run at a time. It does not wait: a scheduler's second run stops at once with exit code 5, changing
+   * nothing, and the next scheduled run finds whatever is still out of date (it has no wait key).
+   */
+  public static final Kind NIGHTLY = new Kind("nightly",
+      "two nightly runs on one lakehouse at once could interleave their writes", null);
 
   /** One analyse writing results at a time. */
   public static final Kind ANALYSE = new Kind("analyse",
@@ -105,7 +115,7 @@ public abstract class LakeLock implements AutoCloseable {
   abstract String currentHolder();
 
   /** The lock's file, for messages. */
-  final String where() {
+  public final String where() {
     return where;
   }
 
@@ -116,6 +126,14 @@ public abstract class LakeLock implements AutoCloseable {
     long deadline = System.nanoTime() + wait.toNanos();
     boolean told = false;
     while (!tryAcquire()) {
+      if (wait.isZero()) {
+        throw TtoException.withExitCode(
+            TtoException.LOCKED,
+            "Another " + kind.name() + " holds the lock of this lakehouse (" + currentHolder() + ", lock " + where()
+                + ")",
+            kind.why(),
+            "run " + kind.name() + " again when it has finished; this run has changed nothing");
+      }
       if (!told) {
         progress.accept("waiting for the " + kind.name() + " that holds " + where() + " (" + currentHolder() + ") to finish");
         told = true;

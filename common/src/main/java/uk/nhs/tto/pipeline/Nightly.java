@@ -2,6 +2,7 @@ package uk.nhs.tto.pipeline;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -20,12 +21,13 @@ import uk.nhs.tto.ingest.IdsTable;
 import uk.nhs.tto.ingest.Ingest;
 import uk.nhs.tto.ingest.IngestResult;
 import uk.nhs.tto.lake.Lake;
+import uk.nhs.tto.lake.LakeLock;
 import uk.nhs.tto.report.Report;
 import uk.nhs.tto.report.subgroups.SubgroupPages;
 import uk.nhs.tto.subgroups.SubgroupAnalysis;
 
 /**
- * The scheduled run: under an exclusive {@link RunLock}, ingest whatever extract files are new, and bring every
+ * The scheduled run: under the lakehouse's nightly {@link LakeLock} (a second run exits at once), ingest whatever extract files are new, and bring every
  * later stage up to date — derive when bronze has changed since gold was last written, analyse when gold has
  * changed since the latest results run, report when that run has no report. Each stage decides from the
  * lakehouse itself, not from memory of the last run, so a run killed anywhere is completed by the next one, and a
@@ -85,9 +87,9 @@ public final class Nightly {
   public static Outcome run(
       Lake lake, Settings settings, String extracts, String commandLine, Consumer<String> progress) {
     long start = System.nanoTime();
-    Path lockDir = Path.of(settings.stringOr(Keys.NIGHTLY_LOCK_DIR, System.getProperty("java.io.tmpdir")));
-    try (RunLock lock = RunLock.acquire(lake.root(), "nightly", lockDir)) {
-      progress.accept("lock: " + lock.file());
+    try (LakeLock lock = LakeLock.acquire(lake.root(), lake.spark().sparkContext().hadoopConfiguration(),
+        LakeLock.NIGHTLY, Duration.ZERO, progress)) {
+      progress.accept("lock: " + lock.where());
       progress.accept("ingest: new files under " + extracts);
       IngestResult ingest = Ingest.run(lake, settings, extracts);
 

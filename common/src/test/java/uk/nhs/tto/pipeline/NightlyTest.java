@@ -109,8 +109,8 @@ class NightlyTest {
       assertThatThrownBy(() -> Nightly.run(lake, settings, extracts.toString(), "test", line -> { }))
           .isInstanceOfSatisfying(
               TtoException.class, e -> assertThat(e.exitCode()).isEqualTo(TtoException.LOCKED))
-          .hasMessageContaining("Another nightly run holds the lock")
-          .hasMessageContaining("pid " + holder.pid());
+          .hasMessageContaining("Another nightly holds the lock of this lakehouse")
+          .hasMessageContaining(holder.pid() + "@");
       assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(10);
       assertThat(Catalogue.tablesIn(lake, "bronze")).as("the locked-out run wrote nothing").isEmpty();
     } finally {
