@@ -1,61 +1,70 @@
 # Class-data sharing for the driver JVM of scripts/tto (sourced; sets TTO_CDS_FLAGS).
 #
 # Why: a Spark job loads some 20,000 classes before it reads a row. Parsing and verifying them costs about 3 s of
-# every command on a 2-core machine (Spark start 3.1 s -> 1.5 s, a 2M-row `tto lmm` 11.4 s -> 7.8 s; see
+# every command on a 2-core machine (Spark start 3.1 s -> 1.5 s, a 2M-row `tto lmm` 11.4 s -> 8.0 s; see
 # docs/BENCHMARKS.md). Java 17 can map classes that an earlier run loaded from an archive instead (AppCDS, a
 # "dynamic archive"): https://docs.oracle.com/en/java/javase/17/vm/class-data-sharing.html
 #
-# How: the first run after a build, with no archive yet, writes one as it exits (-XX:ArchiveClassesAtExit; that
-# run takes about 10 s longer, once per build). It writes under a temporary name carrying its pid, because the
-# JVM replaces this shell (exec) and nobody is left to check its exit. A later run adopts a finished temporary
-# archive only after a separate JVM has mapped it with -Xshare:on and checked its checksums
-# (-XX:+VerifySharedSpaces): a truncated archive (a run killed while writing it) makes the JVM abort at start, so
-# it is never used unchecked. An archive belongs to one JDK and one classpath (both are in its name) and is
-# dropped when the application jar is rebuilt. Runs go on without sharing whenever no checked archive is there.
-# Archives live in jobs/target/cds (mvn clean removes them). TTO_CDS=off turns all of this off.
+# How: the first run after a build has no archive yet, so before its job starts it runs a short training job in a
+# JVM of its own (Spark in local mode answering `SELECT 1` over an empty lake, about 15 s, once per build) that
+# writes one as it exits (-XX:ArchiveClassesAtExit). The user's job never writes an archive itself: Java 17 can
+# crash while writing one at exit (seen here: SIGSEGV in SystemDictionaryShared after a nightly run), which would
+# turn a finished job into a failed exit code. A training archive is used only after a separate JVM has mapped it
+# with -Xshare:on and checked its checksums (-XX:+VerifySharedSpaces): a truncated archive makes the JVM abort at
+# start, so it is never used unchecked. An archive belongs to one JDK and one classpath (both are in its name) and
+# is dropped when the application jar is rebuilt; if training fails, a marker stops every later run of the same
+# build from trying again. Archives live in jobs/target/cds (mvn clean removes them). TTO_CDS=off turns all of
+# this off.
 
-# tto_cds_setup DIR CLASSPATH APP_JAR: sets TTO_CDS_FLAGS to the JVM options of this run.
+# tto_cds_setup DIR CLASSPATH APP_JAR TRAINING_ARGS...: sets TTO_CDS_FLAGS to the JVM options of this run, first
+# training an archive (java TRAINING_ARGS…, output discarded) when this build has none.
 tto_cds_setup() {
   local dir="$1" classpath="$2" app_jar="$3"
+  shift 3
   TTO_CDS_FLAGS=""
   [ "${TTO_CDS:-on}" != "off" ] || return 0
-  local java_bin key archive tmp pid
+  local java_bin key archive failed tmp pid f
   java_bin="$(readlink -f "$(command -v java)")" || return 0
   key="$(printf '%s\n%s\n' "$java_bin" "$classpath" | sha1sum | cut -c1-16)"
   archive="$dir/tto-$key.jsa"
+  failed="$dir/tto-$key.failed"
   mkdir -p "$dir" 2> /dev/null || return 0
-  # An archive older than the application jar describes classes that have since changed.
-  if [ -f "$archive" ] && [ "$app_jar" -nt "$archive" ]; then
-    rm -f "$archive"
-  fi
-  local dumping=""
+  # An archive (or a failed training) older than the application jar is about classes that have since changed.
+  for f in "$archive" "$failed"; do
+    if [ -f "$f" ] && [ "$app_jar" -nt "$f" ]; then
+      rm -f "$f"
+    fi
+  done
+  # Training archives of runs that were killed while training.
   for tmp in "$dir"/tto-"$key".jsa.*.tmp; do
     [ -e "$tmp" ] || continue
     pid="${tmp%.tmp}"
     pid="${pid##*.}"
-    if kill -0 "$pid" 2> /dev/null; then
-      dumping=1 # another run is still writing it
-      continue
-    fi
-    if [ ! -f "$archive" ] && [ ! "$app_jar" -nt "$tmp" ] && tto_cds_valid "$tmp" "$classpath"; then
+    kill -0 "$pid" 2> /dev/null || rm -f "$tmp"
+  done
+  if [ ! -f "$archive" ] && [ ! -f "$failed" ]; then
+    tmp="$dir/tto-$key.jsa.$$.tmp"
+    echo "tto: first run of this build: writing a class-data archive so that later runs start faster (once," \
+      "about 15 s; TTO_CDS=off skips it)" >&2
+    java -XX:ArchiveClassesAtExit="$tmp" -XX:ErrorFile=/dev/null -XX:-CreateCoredumpOnCrash \
+      -Xlog:cds=off -Xlog:cds+dynamic=off "$@" > /dev/null 2>&1 < /dev/null || true
+    if tto_cds_valid "$tmp" "$classpath"; then
       mv -f "$tmp" "$archive"
     else
       rm -f "$tmp"
+      echo "training wrote no usable archive; runs of this build go on without class-data sharing" > "$failed"
+      echo "tto: no class-data archive could be written (see scripts/lib/cds.sh); going on without it" >&2
     fi
-  done
-  # Unified logging writes to stdout by default; a job's stdout is its output, so CDS says nothing there.
-  local quiet="-Xlog:cds=off -Xlog:cds+dynamic=off"
+  fi
   if [ -f "$archive" ]; then
-    TTO_CDS_FLAGS="-XX:SharedArchiveFile=$archive $quiet"
-  elif [ -z "$dumping" ]; then
-    TTO_CDS_FLAGS="-XX:ArchiveClassesAtExit=$dir/tto-$key.jsa.$$.tmp $quiet" # $$ is the JVM's pid after exec
+    # Unified logging writes to stdout by default; a job's stdout is its output, so CDS says nothing there.
+    TTO_CDS_FLAGS="-XX:SharedArchiveFile=$archive -Xlog:cds=off -Xlog:cds+dynamic=off"
   fi
 }
 
 # tto_cds_valid ARCHIVE CLASSPATH: does a JVM start with this archive mapped and its checksums intact? An archive
-# of a run that stopped early (a usage error) holds few classes and is not worth keeping either: under 32 MB it is
-# dropped and a later run writes a new one (a Spark job's archive is about 170 MB). TTO_CDS_MIN_BYTES overrides the
-# 32 MB (tests archive a one-class program).
+# holding few classes is not worth keeping either: under 32 MB it counts as failed (a Spark job's archive is about
+# 170 MB). TTO_CDS_MIN_BYTES overrides the 32 MB (tests archive a one-class program).
 tto_cds_valid() {
   local size
   size="$(stat -c %s "$1" 2> /dev/null || echo 0)"
@@ -65,19 +74,16 @@ tto_cds_valid() {
 }
 
 # tto_cds_warm SCRATCH_DIR: for benchmarks that time whole scripts/tto commands — makes sure this build's archive
-# exists before anything is timed (otherwise the first timed run would write it), by running a one-line query
-# against an empty lake in SCRATCH_DIR: the first such run writes the archive, the second checks and adopts it.
+# exists before anything is timed (otherwise the first timed run would include the training), by running a
+# one-line query against an empty lake in SCRATCH_DIR.
 tto_cds_warm() {
-  local attempt f
   [ "${TTO_CDS:-on}" != "off" ] || return 0
-  for attempt in 1 2 3; do
-    for f in jobs/target/cds/tto-*.jsa; do
-      if [ -f "$f" ] && [ ! jobs/target/tt-outcomes-jobs.jar -nt "$f" ]; then
-        return 0
-      fi
-    done
-    [ "$attempt" -lt 3 ] || break
-    scripts/tto sql --lake "$1" -e "SELECT 1" > /dev/null 2>&1 || true
+  scripts/tto sql --lake "$1" -e "SELECT 1" > /dev/null 2>&1 || true
+  local f
+  for f in jobs/target/cds/tto-*.jsa; do
+    if [ -f "$f" ] && [ ! jobs/target/tt-outcomes-jobs.jar -nt "$f" ]; then
+      return 0
+    fi
   done
-  echo "tto: no class-data archive after two runs; timings include class loading (see scripts/lib/cds.sh)" >&2
+  echo "tto: no class-data archive for this build; timings include class loading (see scripts/lib/cds.sh)" >&2
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
@@ -20,22 +21,29 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * scripts/lib/cds.sh, the driver's class-data archive: the first run writes one under a temporary name, a later
- * run maps it only after checking it, and an archive that is cut short or older than the application jar is never
- * mapped. Each case launches a one-class program the way scripts/tto launches the driver (set up, then exec java).
+ * scripts/lib/cds.sh, the driver's class-data archive: the first run of a build trains one in a JVM of its own and
+ * maps it once a separate JVM has checked it; a training that writes nothing is not retried by every run; an
+ * archive older than the application jar, or cut short, is never mapped. Each case launches a one-class program
+ * the way scripts/tto launches the driver (set up, then exec java), with the same program as the training job.
  */
 class ClassDataSharingTest {
 
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final String PROBE = Probe.class.getName();
+  private static final String FROM_ARCHIVE = PROBE + " source: shared objects file (top)";
+  private static final String TRAINING = "first run of this build: writing a class-data archive";
 
   @TempDir Path dir;
   private Path cds;
   private Path jar;
 
-  /** The program whose classes are archived. */
+  /** The program whose classes are archived; "crash" ends its JVM as a crash would, before any archive is written. */
   public static final class Probe {
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+      if (args.length > 0 && args[0].equals("crash")) {
+        new ProcessBuilder("kill", "-9", Long.toString(ProcessHandle.current().pid())).start().waitFor();
+        Thread.sleep(60_000);
+      }
       System.out.println("probe ran");
     }
   }
@@ -55,66 +63,75 @@ class ClassDataSharingTest {
   }
 
   @Test
-  void theFirstRunWritesAnArchiveThatTheNextRunChecksAndMaps() throws Exception {
-    Launch first = launch("on");
-    assertThat(first.output).contains("probe ran");
-    assertThat(first.flags).contains("-XX:ArchiveClassesAtExit=");
-    assertThat(names()).singleElement().asString().matches("tto-[0-9a-f]{16}\\.jsa\\." + first.pid + "\\.tmp");
-
-    Launch second = launch("on");
-    assertThat(second.flags).contains("-XX:SharedArchiveFile=");
+  void theFirstRunTrainsAnArchiveInAJvmOfItsOwnThenMapsIt() throws Exception {
+    Launch first = launch("on", "train");
+    assertThat(first.stderr).contains(TRAINING);
+    assertThat(first.flags).contains("-XX:SharedArchiveFile=");
+    assertThat(first.output).contains("probe ran").contains(FROM_ARCHIVE);
     assertThat(names()).singleElement().asString().matches("tto-[0-9a-f]{16}\\.jsa");
-    assertThat(second.output).contains("probe ran").contains(PROBE + " source: shared objects file (top)");
+
+    Launch second = launch("on", "train");
+    assertThat(second.stderr).doesNotContain(TRAINING);
+    assertThat(second.output).contains(FROM_ARCHIVE);
   }
 
   @Test
-  void anArchiveCutShortByAKilledRunIsDroppedAndNeverMapped() throws Exception {
-    launch("on");
-    Path whole = onlyFile();
-    Process gone = new ProcessBuilder("true").start(); // the killed writer: a pid no longer running
-    gone.waitFor();
-    Path cut = whole.resolveSibling(
-        whole.getFileName().toString().replaceFirst("\\.\\d+\\.tmp$", "." + gone.pid() + ".tmp"));
-    byte[] bytes = Files.readAllBytes(whole);
-    Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length / 2));
-    Files.delete(whole);
+  void aTrainingThatWritesNoArchiveIsNotRetriedByEveryRun() throws Exception {
+    Launch first = launch("on", "crash");
+    assertThat(first.exitCode).isZero();
+    assertThat(first.flags).isEmpty();
+    assertThat(first.output).contains("probe ran").doesNotContain("shared objects file (top)");
+    assertThat(names()).singleElement().asString().endsWith(".failed");
 
-    Launch next = launch("on");
-    assertThat(next.exitCode).isZero();
-    assertThat(next.output).contains("probe ran").doesNotContain("shared objects file (top)");
-    assertThat(next.flags).contains("-XX:ArchiveClassesAtExit=").doesNotContain("SharedArchiveFile");
-    assertThat(names()).singleElement().asString().endsWith("." + next.pid + ".tmp");
+    Launch second = launch("on", "train");
+    assertThat(second.stderr).doesNotContain(TRAINING);
+    assertThat(second.flags).isEmpty();
   }
 
   @Test
-  void anArchiveOlderThanTheApplicationJarIsDropped() throws Exception {
-    launch("on");
-    launch("on");
-    assertThat(names()).singleElement().asString().endsWith(".jsa");
+  void anArchiveOlderThanTheApplicationJarIsDroppedAndTrainedAgain() throws Exception {
+    launch("on", "train");
+    Path archive = onlyFile();
     Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(60))); // the jar is rebuilt
 
-    Launch next = launch("on");
-    assertThat(next.flags).contains("-XX:ArchiveClassesAtExit=");
-    assertThat(next.output).doesNotContain("shared objects file (top)");
-    assertThat(names()).singleElement().asString().endsWith("." + next.pid + ".tmp");
+    Launch next = launch("on", "train");
+    assertThat(next.stderr).contains(TRAINING);
+    assertThat(next.output).contains(FROM_ARCHIVE);
+    assertThat(Files.getLastModifiedTime(onlyFile())).isGreaterThan(FileTime.from(Instant.now().minusSeconds(30)));
+    assertThat(onlyFile()).isEqualTo(archive);
+  }
+
+  @Test
+  void onlyAWholeArchiveCountsAsValid() throws Exception {
+    launch("on", "train");
+    Path whole = onlyFile();
+    Path cut = dir.resolve("cut.jsa");
+    byte[] bytes = Files.readAllBytes(whole);
+    Files.write(cut, Arrays.copyOf(bytes, bytes.length / 2));
+
+    assertThat(valid(whole)).isZero();
+    assertThat(valid(cut)).as("a JVM given this archive would abort at start").isNotZero();
   }
 
   @Test
   void offMeansNoArchiveIsWrittenOrRead() throws Exception {
-    Launch off = launch("off");
+    Launch off = launch("off", "train");
     assertThat(off.output).contains("probe ran");
     assertThat(off.flags).isEmpty();
     assertThat(Files.exists(cds) ? names() : List.of()).isEmpty();
   }
 
-  private record Launch(int exitCode, long pid, String flags, String output) {}
+  private record Launch(int exitCode, String flags, String output, String stderr) {}
 
-  /** Sets up as scripts/tto does, then execs java on the probe (class loading logged, to see where classes come from). */
-  private Launch launch(String mode) throws IOException, InterruptedException {
-    String script = "source \"$1\"; tto_cds_setup \"$2\" \"$3\" \"$3\"; echo \"flags=$TTO_CDS_FLAGS\" >&2; "
-        + "exec java $TTO_CDS_FLAGS -Xlog:class+load=info -cp \"$3\" \"$4\"";
+  /**
+   * Sets up as scripts/tto does (training: {@code java -cp probe.jar Probe <training>}), then execs java on the
+   * probe with class loading logged, to see where its class comes from.
+   */
+  private Launch launch(String mode, String training) throws IOException, InterruptedException {
+    String script = "source \"$1\"; tto_cds_setup \"$2\" \"$3\" \"$3\" -cp \"$3\" \"$4\" \"$5\";"
+        + " echo \"flags=$TTO_CDS_FLAGS\" >&2; exec java $TTO_CDS_FLAGS -Xlog:class+load=info -cp \"$3\" \"$4\"";
     ProcessBuilder pb = new ProcessBuilder("bash", "-c", script, "launch",
-        ROOT.resolve("scripts/lib/cds.sh").toString(), cds.toString(), jar.toString(), PROBE);
+        ROOT.resolve("scripts/lib/cds.sh").toString(), cds.toString(), jar.toString(), PROBE, training);
     pb.environment().put("TTO_CDS", mode);
     pb.environment().put("TTO_CDS_MIN_BYTES", "1"); // a one-class program's archive is small
     Path err = dir.resolve("stderr.txt");
@@ -122,9 +139,21 @@ class ClassDataSharingTest {
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    String flags = Files.readString(err).lines().filter(l -> l.startsWith("flags="))
+    String stderr = Files.readString(err);
+    String flags = stderr.lines().filter(l -> l.startsWith("flags="))
         .map(l -> l.substring("flags=".length())).findFirst().orElseThrow();
-    return new Launch(p.exitValue(), p.pid(), flags, out);
+    return new Launch(p.exitValue(), flags, out, stderr);
+  }
+
+  private int valid(Path archive) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder("bash", "-c", "source \"$1\"; tto_cds_valid \"$2\" \"$3\"", "valid",
+        ROOT.resolve("scripts/lib/cds.sh").toString(), archive.toString(), jar.toString())
+        .redirectErrorStream(true);
+    pb.environment().put("TTO_CDS_MIN_BYTES", "1"); // the JVM's check alone, not the size floor
+    Process p = pb.start();
+    p.getInputStream().readAllBytes();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return p.exitValue();
   }
 
   private List<String> names() throws IOException {
