@@ -31,22 +31,34 @@ public final class Catalogue {
   /**
    * Registers every Delta table found under the lake; returns the qualified names registered. A name already
    * registered at another location (the lake was copied or moved, or a test reused a name) is pointed at this lake:
-   * dropping a table registered with a location removes only the registration, never the data.
+   * dropping a table registered with a location removes only the registration, never the data. A name already
+   * registered here is left as it is (creating it again would be a no-op that still reads the table's log).
+   * Locations are registered fully qualified ({@code file:/…}, {@code s3a://…}): a relative one, such as the
+   * default lake {@code lakehouse}, would be resolved against the database's warehouse folder, not the working
+   * directory.
    */
   public static List<String> registerAll(Lake lake) {
     SparkSession spark = lake.spark();
+    ExternalCatalog catalog = spark.sessionState().catalog().externalCatalog();
+    Configuration conf = spark.sessionState().newHadoopConf();
     List<String> registered = new ArrayList<>();
     for (String layer : LAYERS) {
+      String db = database(layer);
       for (String table : tablesIn(lake, layer)) {
-        String db = database(layer);
-        spark.sql("CREATE DATABASE IF NOT EXISTS " + db);
+        if (!catalog.databaseExists(db)) {
+          spark.sql("CREATE DATABASE IF NOT EXISTS " + db);
+        }
         String name = db + "." + table;
-        String location = lake.path(layer + "." + table);
-        if (registeredElsewhere(spark, db, table, location)) {
+        Path location = qualified(new Path(lake.path(layer + "." + table)), conf);
+        if (catalog.tableExists(db, table)) {
+          if (location.equals(qualified(new Path(catalog.getTable(db, table).location()), conf))) {
+            registered.add(name);
+            continue;
+          }
           spark.sql("DROP TABLE " + name);
         }
-        spark.sql("CREATE TABLE IF NOT EXISTS " + name + " USING delta LOCATION '" + location.replace("'", "\\'")
-            + "'");
+        spark.sql("CREATE TABLE IF NOT EXISTS " + name + " USING delta LOCATION '"
+            + location.toString().replace("'", "\\'") + "'");
         registered.add(name);
       }
     }
@@ -58,18 +70,11 @@ public final class Catalogue {
     return "hive".equals(spark.conf().get("spark.sql.catalogImplementation", "in-memory"));
   }
 
-  private static boolean registeredElsewhere(SparkSession spark, String db, String table, String location) {
-    ExternalCatalog catalog = spark.sessionState().catalog().externalCatalog();
-    if (!catalog.databaseExists(db) || !catalog.tableExists(db, table)) {
-      return false;
-    }
+  private static Path qualified(Path path, Configuration conf) {
     try {
-      Configuration conf = spark.sessionState().newHadoopConf();
-      Path wanted = new Path(location);
-      Path current = new Path(catalog.getTable(db, table).location());
-      return !wanted.getFileSystem(conf).makeQualified(wanted).equals(current.getFileSystem(conf).makeQualified(current));
+      return path.getFileSystem(conf).makeQualified(path);
     } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("Cannot compare the registered location of " + db + "." + table, e);
+      throw new java.io.UncheckedIOException("Cannot resolve the location " + path, e);
     }
   }
 

@@ -54,6 +54,37 @@ class CatalogueTest {
   }
 
   @Test
+  void registeringAgainLeavesARegistrationAtTheSameLocationAsItIs(@TempDir Path dir) {
+    Lake lake = lakeWithCourses(dir, 3);
+    Catalogue.registerAll(lake);
+    long created = spark.sessionState().catalog().externalCatalog().getTable("tt_gold", "courses").createTime();
+
+    Catalogue.registerAll(lake);
+
+    assertThat(spark.sessionState().catalog().externalCatalog().getTable("tt_gold", "courses").createTime())
+        .as("not dropped and created again").isEqualTo(created);
+  }
+
+  @Test
+  void aLakeGivenByARelativePathIsRegisteredAtItsAbsoluteLocation() throws Exception {
+    // As scripts/tto's default lake, "lakehouse": relative to the working directory, not to the metastore.
+    Path relative = Path.of("target", "catalogue-relative-" + System.nanoTime());
+    try {
+      Lake lake = lakeWithCourses(relative, 4);
+
+      Catalogue.registerAll(lake);
+
+      assertThat(spark.sql("SELECT count(*) FROM tt_gold.courses").first().getLong(0)).isEqualTo(4);
+      assertThat(Path.of(spark.sessionState().catalog().externalCatalog().getTable("tt_gold", "courses").location()))
+          .isEqualTo(relative.resolve("gold/courses").toAbsolutePath());
+    } finally {
+      try (var files = java.nio.file.Files.walk(relative)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+  }
+
+  @Test
   void aNameRegisteredForAnotherLakeIsPointedAtThisOneWithoutTouchingTheOther(@TempDir Path dir) {
     Lake copied = lakeWithCourses(dir.resolve("old"), 3);
     Lake current = lakeWithCourses(dir.resolve("new"), 5);
