@@ -6,7 +6,7 @@
 # "dynamic archive"): https://docs.oracle.com/en/java/javase/17/vm/class-data-sharing.html
 #
 # How: the first run after a build has no archive yet, so before its job starts it runs a short training job in a
-# JVM of its own (Spark in local mode answering `SELECT 1` over an empty lake, about 15 s, once per build) that
+# JVM of its own (Spark in local mode answering `SELECT 1` over an empty lake, 15-25 s, once per build) that
 # writes one as it exits (-XX:ArchiveClassesAtExit). The user's job never writes an archive itself: Java 17 can
 # crash while writing one at exit (seen here: SIGSEGV in SystemDictionaryShared after a nightly run), which would
 # turn a finished job into a failed exit code. A training archive is used only after a separate JVM has mapped it
@@ -45,7 +45,7 @@ tto_cds_setup() {
   if [ ! -f "$archive" ] && [ ! -f "$failed" ]; then
     tmp="$dir/tto-$key.jsa.$$.tmp"
     echo "tto: first run of this build: writing a class-data archive so that later runs start faster (once," \
-      "about 15 s; TTO_CDS=off skips it)" >&2
+      "15-25 s; TTO_CDS=off skips it)" >&2
     java -XX:ArchiveClassesAtExit="$tmp" -XX:ErrorFile=/dev/null -XX:-CreateCoredumpOnCrash \
       -Xlog:cds=off -Xlog:cds+dynamic=off "$@" > /dev/null 2>&1 < /dev/null || true
     if tto_cds_valid "$tmp" "$classpath"; then
