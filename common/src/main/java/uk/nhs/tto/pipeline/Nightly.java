@@ -28,10 +28,10 @@ import uk.nhs.tto.subgroups.SubgroupAnalysis;
 
 /**
  * The scheduled run: under the lakehouse's nightly {@link LakeLock} (a second run exits at once), ingest whatever
- * extract files are new, and bring every later stage up to date — derive when bronze has changed since gold was last written, analyse when gold has
- * changed since the latest results run, report when that run has no report. Each stage decides from the
- * lakehouse itself, not from memory of the last run, so a run killed anywhere is completed by the next one, and a
- * run with nothing new changes nothing.
+ * extract files are new, and bring every later stage up to date — derive when bronze has changed since gold was last
+ * written, analyse when gold has changed since the latest results run, report when that run has no report. Each stage
+ * decides from the lakehouse itself, not from memory of the last run, so a run killed anywhere is completed by the next
+ * one, and a run with nothing new changes nothing.
  */
 public final class Nightly {
 
