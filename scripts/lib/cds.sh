@@ -16,11 +16,11 @@
 # build from trying again. Archives live in jobs/target/cds (mvn clean removes them). TTO_CDS=off turns all of
 # this off.
 
-# tto_cds_setup DIR CLASSPATH APP_JAR TRAINING_ARGS...: sets TTO_CDS_FLAGS to the JVM options of this run, first
-# training an archive (java TRAINING_ARGS…, output discarded) when this build has none.
+# tto_cds_setup DIR CLASSPATH APP_JAR TRAIN: sets TTO_CDS_FLAGS to the JVM options of this run, first training an
+# archive when this build has none: TRAIN is a command that runs the training JVM with the options it is given
+# (output discarded), only when needed.
 tto_cds_setup() {
-  local dir="$1" classpath="$2" app_jar="$3"
-  shift 3
+  local dir="$1" classpath="$2" app_jar="$3" train="$4"
   TTO_CDS_FLAGS=""
   [ "${TTO_CDS:-on}" != "off" ] || return 0
   local java_bin key archive failed tmp pid f
@@ -46,8 +46,8 @@ tto_cds_setup() {
     tmp="$dir/tto-$key.jsa.$$.tmp"
     echo "tto: first run of this build: writing a class-data archive so that later runs start faster (once," \
       "15-25 s; TTO_CDS=off skips it)" >&2
-    java -XX:ArchiveClassesAtExit="$tmp" -XX:ErrorFile=/dev/null -XX:-CreateCoredumpOnCrash \
-      -Xlog:cds=off -Xlog:cds+dynamic=off "$@" > /dev/null 2>&1 < /dev/null || true
+    "$train" -XX:ArchiveClassesAtExit="$tmp" -XX:ErrorFile=/dev/null -XX:-CreateCoredumpOnCrash \
+      -Xlog:cds=off -Xlog:cds+dynamic=off > /dev/null 2>&1 < /dev/null || true
     if tto_cds_valid "$tmp" "$classpath"; then
       mv -f "$tmp" "$archive"
     else
@@ -73,13 +73,15 @@ tto_cds_valid() {
     -XX:-CreateCoredumpOnCrash -Xlog:disable -cp "$2" -version > /dev/null 2>&1
 }
 
-# tto_cds_warm SCRATCH_DIR: for benchmarks that time whole scripts/tto commands — makes sure this build's archive
-# exists before anything is timed (otherwise the first timed run would include the training), by running a
-# one-line query against an empty lake in SCRATCH_DIR.
+# tto_cds_warm: for benchmarks that time whole scripts/tto commands — makes sure this build's archive exists before
+# anything is timed (otherwise the first timed run would include the training), by running scripts/tto once (a
+# one-line query against an empty scratch lake).
 tto_cds_warm() {
   [ "${TTO_CDS:-on}" != "off" ] || return 0
-  scripts/tto sql --lake "$1" -e "SELECT 1" > /dev/null 2>&1 || true
-  local f
+  local scratch f
+  scratch="$(mktemp -d)"
+  scripts/tto sql --lake "$scratch/lake" -e "SELECT 1" > /dev/null 2>&1 || true
+  rm -rf "$scratch"
   for f in jobs/target/cds/tto-*.jsa; do
     if [ -f "$f" ] && [ ! jobs/target/tt-outcomes-jobs.jar -nt "$f" ]; then
       return 0

@@ -124,12 +124,14 @@ class ClassDataSharingTest {
   private record Launch(int exitCode, String flags, String output, String stderr) {}
 
   /**
-   * Sets up as scripts/tto does (training: {@code java -cp probe.jar Probe <training>}), then execs java on the
-   * probe with class loading logged, to see where its class comes from.
+   * Sets up as scripts/tto does (training: a function running {@code java <options> -cp probe.jar Probe
+   * <training>}), then execs java on the probe with class loading logged, to see where its class comes from.
    */
   private Launch launch(String mode, String training) throws IOException, InterruptedException {
-    String script = "source \"$1\"; tto_cds_setup \"$2\" \"$3\" \"$3\" -cp \"$3\" \"$4\" \"$5\";"
-        + " echo \"flags=$TTO_CDS_FLAGS\" >&2; exec java $TTO_CDS_FLAGS -Xlog:class+load=info -cp \"$3\" \"$4\"";
+    String script = "source \"$1\"; jar=\"$3\" probe=\"$4\" training=\"$5\";"
+        + " train() { java \"$@\" -cp \"$jar\" \"$probe\" \"$training\"; };"
+        + " tto_cds_setup \"$2\" \"$jar\" \"$jar\" train;"
+        + " echo \"flags=$TTO_CDS_FLAGS\" >&2; exec java $TTO_CDS_FLAGS -Xlog:class+load=info -cp \"$jar\" \"$probe\"";
     ProcessBuilder pb = new ProcessBuilder("bash", "-c", script, "launch",
         ROOT.resolve("scripts/lib/cds.sh").toString(), cds.toString(), jar.toString(), PROBE, training);
     pb.environment().put("TTO_CDS", mode);
