@@ -44,10 +44,11 @@ public final class Catalogue {
     List<String> registered = new ArrayList<>();
     for (String layer : LAYERS) {
       String db = database(layer);
-      for (String table : tablesIn(lake, layer)) {
-        if (!catalog.databaseExists(db)) {
-          spark.sql("CREATE DATABASE IF NOT EXISTS " + db);
-        }
+      List<String> tables = tablesIn(lake, layer);
+      if (!tables.isEmpty() && !catalog.databaseExists(db)) {
+        spark.sql("CREATE DATABASE IF NOT EXISTS " + db);
+      }
+      for (String table : tables) {
         String name = db + "." + table;
         Path location = qualified(new Path(lake.path(layer + "." + table)), conf);
         if (catalog.tableExists(db, table)) {
