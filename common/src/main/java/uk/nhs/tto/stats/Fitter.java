@@ -76,10 +76,11 @@ final class Fitter {
       evaluations[0]++;
       return lik.evaluate(t).profiled();
     };
-    theta = polish(criterion, theta);
+    Polished polished = polish(criterion, theta);
+    theta = polished.theta();
     NestedLikelihood.Evaluation at = lik.evaluateWithStates(theta);
     double sigma = Math.sqrt(at.sigma2());
-    double scaledGradient = scaledGradient(criterion, theta);
+    double scaledGradient = scaledGradient(criterion, theta, polished.derivatives());
     if (scaledGradient > CONVERGENCE_TOLERANCE) {
       converged = false;
       warnings.add(String.format(Locale.ROOT,
@@ -131,21 +132,31 @@ final class Fitter {
     return boundary;
   }
 
+  /** The gradient and Hessian of the criterion in the interior θ ({@code free}) at one θ. */
+  record SecondOrder(int[] free, double[] gradient, double[][] hessian) {}
+
+  /** Polished θ, and the derivatives at exactly that θ when the last Newton step computed them (else null). */
+  record Polished(double[] theta, SecondOrder derivatives) {}
+
   /**
    * Newton steps on the interior θ with Richardson-extrapolated derivatives, each kept only if it lowers the
    * criterion: removes the last error a derivative-free optimiser leaves when the criterion is large (millions of
-   * rows), at a cost of a few dozen evaluations.
+   * rows), at a cost of a few dozen evaluations. When the last step is refused, θ is where its derivatives were
+   * taken, and they are returned for the convergence check, which needs the same two at the same θ.
    */
-  static double[] polish(Function<double[], Double> f, double[] start) {
+  static Polished polish(Function<double[], Double> f, double[] start) {
     double[] theta = start.clone();
     double value = f.apply(theta);
+    SecondOrder atTheta = null;
     for (int iteration = 0; iteration < 5; iteration++) {
       int[] free = interior(theta);
       if (free.length == 0) {
         break;
       }
-      double[] step = newtonStep(f, theta, free);
+      SecondOrder d = derivatives(f, theta, free);
+      double[] step = newtonStep(d);
       if (step == null) {
+        atTheta = d;
         break;
       }
       double[] next = theta.clone();
@@ -156,6 +167,7 @@ final class Fitter {
       }
       double nextValue = f.apply(next);
       if (!(nextValue < value)) {
+        atTheta = d;
         break;
       }
       theta = next;
@@ -164,28 +176,28 @@ final class Fitter {
         break;
       }
     }
-    return theta;
+    return new Polished(theta, atTheta);
   }
 
   /**
    * lme4's convergence check: the gradient of the criterion in the interior θ scaled by the Cholesky factor of
    * the Hessian, max |L⁻¹g| (0 when every θ is at the boundary or the Hessian is not positive definite, where the
-   * check does not apply).
+   * check does not apply). {@code known} are derivatives already taken at θ, or null.
    */
-  static double scaledGradient(Function<double[], Double> f, double[] theta) {
+  static double scaledGradient(Function<double[], Double> f, double[] theta, SecondOrder known) {
     int[] free = interior(theta);
     if (free.length == 0) {
       return 0;
     }
-    double[] g = subGradient(f, theta, free);
+    SecondOrder d = known != null && Arrays.equals(known.free(), free) ? known : derivatives(f, theta, free);
     try {
-      RealMatrix l = new CholeskyDecomposition(new Array2DRowRealMatrix(subHessian(f, theta, free))).getL();
-      ArrayRealVector scaledVector = new ArrayRealVector(g);
+      RealMatrix l = new CholeskyDecomposition(new Array2DRowRealMatrix(d.hessian())).getL();
+      ArrayRealVector scaledVector = new ArrayRealVector(d.gradient());
       MatrixUtils.solveLowerTriangularSystem(l, scaledVector);
       double[] scaled = scaledVector.toArray();
       double max = 0;
-      for (double s : scaled) {
-        max = Math.max(max, Math.abs(s));
+      for (double v : scaled) {
+        max = Math.max(max, Math.abs(v));
       }
       return max;
     } catch (MathIllegalArgumentException e) {
@@ -193,13 +205,16 @@ final class Fitter {
     }
   }
 
-  private static double[] newtonStep(Function<double[], Double> f, double[] theta, int[] free) {
-    double[] g = subGradient(f, theta, free);
-    LUDecomposition lu = new LUDecomposition(new Array2DRowRealMatrix(subHessian(f, theta, free)));
+  private static SecondOrder derivatives(Function<double[], Double> f, double[] theta, int[] free) {
+    return new SecondOrder(free, subGradient(f, theta, free), subHessian(f, theta, free));
+  }
+
+  private static double[] newtonStep(SecondOrder d) {
+    LUDecomposition lu = new LUDecomposition(new Array2DRowRealMatrix(d.hessian()));
     if (!lu.getSolver().isNonSingular()) {
       return null;
     }
-    return lu.getSolver().solve(new ArrayRealVector(g)).mapMultiply(-1).toArray();
+    return lu.getSolver().solve(new ArrayRealVector(d.gradient())).mapMultiply(-1).toArray();
   }
 
   private static int[] interior(double[] theta) {
