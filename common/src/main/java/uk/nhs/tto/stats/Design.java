@@ -1,6 +1,5 @@
 package uk.nhs.tto.stats;
 
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
@@ -13,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.functions;
 import uk.nhs.tto.errors.TtoException;
 import uk.nhs.tto.stats.formula.Formula;
 import uk.nhs.tto.stats.formula.Term;
@@ -154,10 +154,18 @@ public final class Design implements Serializable {
 
   /** The column expression of design column {@code j} (the caller guards it with {@link #sparkComplete()}). */
   public Column sparkColumn(int j) {
+    return sparkColumn(j, functions::col);
+  }
+
+  /**
+   * As {@link #sparkColumn(int)}, with each variable read through {@code variable} (e.g. one observation's values
+   * when a row holds several, {@link SparkMoments}).
+   */
+  Column sparkColumn(int j, Function<String, Column> variable) {
     Column c = lit(1.0);
     boolean first = true;
     for (Part p : columns.get(j).parts()) {
-      Column f = partColumn(p);
+      Column f = partColumn(p, variable.apply(p.variable()));
       c = first ? f : c.multiply(f);
       first = false;
     }
@@ -165,33 +173,47 @@ public final class Design implements Serializable {
   }
 
   public Column sparkResponse() {
-    return col(formula.response()).cast("double");
+    return sparkResponse(functions::col);
+  }
+
+  Column sparkResponse(Function<String, Column> variable) {
+    return variable.apply(formula.response()).cast("double");
   }
 
   /** True when a row has every value the model needs (response, covariates, grouping columns). */
   public Column sparkComplete() {
-    return sparkComplete(formula, types);
+    return sparkComplete(formula, types, functions::col);
+  }
+
+  Column sparkComplete(Function<String, Column> variable) {
+    return sparkComplete(formula, types, variable);
   }
 
   static Column sparkComplete(Formula formula, Map<String, VariableType> types) {
+    return sparkComplete(formula, types, functions::col);
+  }
+
+  private static Column sparkComplete(
+      Formula formula, Map<String, VariableType> types, Function<String, Column> variable) {
     Column ok = lit(true);
     for (String v : formula.columns()) {
-      Column present = col(v).isNotNull();
+      Column value = variable.apply(v);
+      Column present = value.isNotNull();
       if (types.get(v) == VariableType.NUMBER) {
-        present = present.and(isnan(col(v).cast("double")).unary_$bang());
+        present = present.and(isnan(value.cast("double")).unary_$bang());
       }
       ok = ok.and(present);
     }
     return ok;
   }
 
-  private static Column partColumn(Part p) {
+  private static Column partColumn(Part p, Column value) {
     if (p.level() == null) {
-      return col(p.variable()).cast("double");
+      return value.cast("double");
     }
     Column match = p.numericLevel() != null
-        ? col(p.variable()).cast("double").equalTo(lit(p.numericLevel()))
-        : col(p.variable()).cast("string").equalTo(lit(p.level()));
+        ? value.cast("double").equalTo(lit(p.numericLevel()))
+        : value.cast("string").equalTo(lit(p.level()));
     return when(match, lit(1.0)).otherwise(lit(0.0));
   }
 

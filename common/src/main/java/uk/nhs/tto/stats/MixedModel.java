@@ -89,6 +89,43 @@ public final class MixedModel {
   }
 
   /**
+   * As {@link #momentsBySplit(Dataset, Formula, String, FitOptions)} for data holding all observations of a group
+   * in one row: each row is one value of {@code groupColumn} within its split, with {@code observations.size()}
+   * observations; observation k reads each variable {@code observations.get(k)} names from the column it maps it
+   * to, and every other variable from the row's own column (constant within the group). E.g. a course × measure
+   * row with its first and last scores is a client with two observations,
+   * {@code [{time: 0, score: first_score}, {time: 1, score: last_score}]}. The caller guarantees that no two rows of
+   * a split have the same {@code groupColumn} value.
+   *
+   * <p>The moments equal those of the long format (one row per observation). When {@code groupColumn} is the
+   * formula's lowest grouping level, each row is one whole lowest-level group and is reduced where it is, without
+   * the shuffle and the per-group aggregation the long format needs; otherwise the rows are expanded to the long
+   * format first.
+   */
+  public static Moments momentsBySplitOfGroups(Dataset<Row> groups, String groupColumn, Formula formula,
+      String splitColumn, FitOptions options, List<Map<String, Column>> observations) {
+    if (observations.isEmpty()) {
+      throw new IllegalArgumentException("A group needs at least one observation");
+    }
+    requireSplitColumn(groups.columns(), splitColumn);
+    Dataset<Row> withSplit = groups.filter(groups.col(splitColumn).isNotNull());
+    Dataset<Row> longFormat = null;
+    for (Map<String, Column> observation : observations) {
+      Dataset<Row> one = withSplit.withColumns(observation);
+      longFormat = longFormat == null ? one : longFormat.unionByName(one);
+    }
+    List<String> lowest = new Nesting(formula).lowestKey();
+    if (lowest.isEmpty() || !lowest.get(lowest.size() - 1).equals(groupColumn)) {
+      return momentsBySplit(longFormat, formula, splitColumn, options);
+    }
+    // The design (variable types, factor levels from complete observations) is resolved on the long view, as for
+    // long-format data; that view is only read by a Spark job when the formula has categorical fixed effects.
+    PlannedMoments planned = SparkMoments.plan(withSplit, DesignResolver.forDataset(longFormat, formula, options),
+        splitColumn, List.of(), observations);
+    return planned.fold(planned.aggregation().collectAsList());
+  }
+
+  /**
    * One fit per split of {@code moments}, fitted in parallel on the driver's cores; a split that cannot be fitted
    * (e.g. too few rows, or an optimiser failure on degenerate data) gets its reason instead and the others go on.
    * In split order.

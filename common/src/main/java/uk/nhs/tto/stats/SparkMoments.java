@@ -9,6 +9,8 @@ import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.network.util.JavaUtils;
@@ -48,6 +50,23 @@ final class SparkMoments {
    * returned by {@link PlannedMoments#parentSums}: descriptions of the same data at no extra pass.
    */
   static PlannedMoments plan(Dataset<Row> data, Design design, String splitColumn, List<Column> parentSums) {
+    return plan(data, design, splitColumn, parentSums, List.of());
+  }
+
+  /**
+   * As {@link #plan(Dataset, Design, String, List)}; with {@code observations} not empty, each row of {@code data}
+   * is a whole lowest-level group holding that many observations: observation k reads a variable from the column
+   * {@code observations.get(k)} maps it to, and every other variable from the row's column of that name (constant
+   * within the group). The per-group sums are then a projection of each row, and the rows are neither shuffled nor
+   * grouped: only the small per-cell sums are (Spark's partial aggregation before its exchange). The caller
+   * guarantees that no two rows of a split share a lowest-level group; {@code parentSums} are not supported here.
+   */
+  static PlannedMoments plan(Dataset<Row> data, Design design, String splitColumn, List<Column> parentSums,
+      List<Map<String, Column>> observations) {
+    if (!observations.isEmpty() && !parentSums.isEmpty()) {
+      throw new IllegalArgumentException("Parent sums are summed over long-format rows; groups held one per row"
+          + " (observations " + observations.size() + ") cannot have them");
+    }
     Nesting nesting = new Nesting(design.formula());
     int q = design.p() + 1;
     List<Integer> free = new ArrayList<>();
@@ -58,58 +77,13 @@ final class SparkMoments {
     }
     List<String> lowest = nesting.lowestKey();
     int pathLength = nesting.pathKey().size();
-
-    // Per lowest-level group (every row, incomplete ones zeroed and counted apart): its rows, its complete rows n,
-    // Σz, Σzzᵀ and the caller's sums. Without a split column there is no split key at all (a constant key would be
-    // hashed, stored and shuffled with every group); its value is added to the few result rows at the end.
-    List<Column> select = new ArrayList<>();
+    Dataset<Row> perGroup = observations.isEmpty()
+        ? perGroupOfRows(data, design, splitColumn, parentSums, free, lowest, pathLength)
+        : perGroupOfWideRows(data, design, splitColumn, free, nesting.pathKey(), observations);
     List<Column> splitKey = new ArrayList<>();
     if (splitColumn != null) {
-      select.add(col(splitColumn).cast("string").as("_split"));
       splitKey.add(col("_split"));
     }
-    List<Column> groupKey = new ArrayList<>(splitKey);
-    for (int i = 0; i < lowest.size(); i++) {
-      select.add(col(lowest.get(i)).as("_k" + i));
-      groupKey.add(col("_k" + i));
-    }
-    Column ok = design.sparkComplete();
-    select.add(when(ok, lit(1L)).otherwise(lit(0L)).as("_ok"));
-    for (int j : free) {
-      Column value = j == design.p() ? design.sparkResponse() : design.sparkColumn(j);
-      select.add(when(ok, value).otherwise(lit(0.0)).as("_z" + j));
-    }
-    for (int e = 0; e < parentSums.size(); e++) {
-      select.add(parentSums.get(e).cast("double").as("_e" + e));
-    }
-    List<Column> perGroupSums = new ArrayList<>();
-    perGroupSums.add(sum(col("_ok")).as("n"));
-    for (int j : free) {
-      perGroupSums.add(sum(col("_z" + j)).as("s" + j));
-    }
-    for (int a = 0; a < free.size(); a++) {
-      for (int b = a; b < free.size(); b++) {
-        perGroupSums.add(sum(col("_z" + free.get(a)).multiply(col("_z" + free.get(b)))).as("zz" + a + "_" + b));
-      }
-    }
-    for (int e = 0; e < parentSums.size(); e++) {
-      perGroupSums.add(sum(col("_e" + e)).as("e" + e));
-    }
-    // One shuffle, not two: the rows go to partitions by their parent group (split and path), so each partition
-    // holds whole parent groups and both aggregations below run in the stage after that one exchange — the
-    // per-(parent, n) grouping is already clustered. Grouping by the lowest key and then by (parent, n) with
-    // Spark's default plan shuffled twice (the per-group sums by the lowest key, then the cells) and AQE put the
-    // first shuffle's read into one task on a small machine. Rows are shuffled before any sum (no map-side
-    // combine): a partial per-group sum carries 16+ values where a row carries its few z values, and with 1–3
-    // rows per client it hardly reduces the count. With one level there is no path, so rows go by their group.
-    Dataset<Row> rows = data.select(select.toArray(new Column[0]));
-    List<Column> clusterKey = new ArrayList<>(splitKey);
-    for (int i = 0; i < (pathLength > 0 ? pathLength : lowest.size()); i++) {
-      clusterKey.add(col("_k" + i));
-    }
-    Dataset<Row> perGroup = rows.repartition(partitions(rows), clusterKey.toArray(new Column[0]))
-        .groupBy(groupKey.toArray(new Column[0]))
-        .agg(count(lit(1)).as("rows"), perGroupSums.toArray(new Column[0]));
 
     // Per (parent, n) cell: the number of groups m, ΣΣz and Σ(Σz)(Σz)ᵀ; beside them the cell's share of its
     // parent's row sums, which the driver adds up over the parent's cells. Groups whose rows are all incomplete
@@ -157,6 +131,121 @@ final class SparkMoments {
     }
     Dataset<Row> result = cells.select(out.toArray(new Column[0]));
     return new PlannedMoments(design, nesting, free, pathLength, parentSums.size(), result);
+  }
+
+  /**
+   * Per lowest-level group of long-format rows (every row, incomplete ones zeroed and counted apart): the split,
+   * the parent path {@code _k0…}, its rows, its complete rows n, Σz ({@code s<j>}), Σzzᵀ ({@code zz<a>_<b>}) and
+   * the caller's sums ({@code e<e>}).
+   */
+  private static Dataset<Row> perGroupOfRows(Dataset<Row> data, Design design, String splitColumn,
+      List<Column> parentSums, List<Integer> free, List<String> lowest, int pathLength) {
+    // Without a split column there is no split key at all (a constant key would be hashed, stored and shuffled with
+    // every group); its value is added to the few result rows at the end.
+    List<Column> select = new ArrayList<>();
+    List<Column> splitKey = new ArrayList<>();
+    if (splitColumn != null) {
+      select.add(col(splitColumn).cast("string").as("_split"));
+      splitKey.add(col("_split"));
+    }
+    List<Column> groupKey = new ArrayList<>(splitKey);
+    for (int i = 0; i < lowest.size(); i++) {
+      select.add(col(lowest.get(i)).as("_k" + i));
+      groupKey.add(col("_k" + i));
+    }
+    Column ok = design.sparkComplete();
+    select.add(when(ok, lit(1L)).otherwise(lit(0L)).as("_ok"));
+    for (int j : free) {
+      Column value = j == design.p() ? design.sparkResponse() : design.sparkColumn(j);
+      select.add(when(ok, value).otherwise(lit(0.0)).as("_z" + j));
+    }
+    for (int e = 0; e < parentSums.size(); e++) {
+      select.add(parentSums.get(e).cast("double").as("_e" + e));
+    }
+    List<Column> perGroupSums = new ArrayList<>();
+    perGroupSums.add(sum(col("_ok")).as("n"));
+    for (int j : free) {
+      perGroupSums.add(sum(col("_z" + j)).as("s" + j));
+    }
+    for (int a = 0; a < free.size(); a++) {
+      for (int b = a; b < free.size(); b++) {
+        perGroupSums.add(sum(col("_z" + free.get(a)).multiply(col("_z" + free.get(b)))).as("zz" + a + "_" + b));
+      }
+    }
+    for (int e = 0; e < parentSums.size(); e++) {
+      perGroupSums.add(sum(col("_e" + e)).as("e" + e));
+    }
+    // One shuffle, not two: the rows go to partitions by their parent group (split and path), so each partition
+    // holds whole parent groups and both aggregations below run in the stage after that one exchange — the
+    // per-(parent, n) grouping is already clustered. Grouping by the lowest key and then by (parent, n) with
+    // Spark's default plan shuffled twice (the per-group sums by the lowest key, then the cells) and AQE put the
+    // first shuffle's read into one task on a small machine. Rows are shuffled before any sum (no map-side
+    // combine): a partial per-group sum carries 16+ values where a row carries its few z values, and with 1–3
+    // rows per client it hardly reduces the count. With one level there is no path, so rows go by their group.
+    Dataset<Row> rows = data.select(select.toArray(new Column[0]));
+    List<Column> clusterKey = new ArrayList<>(splitKey);
+    for (int i = 0; i < (pathLength > 0 ? pathLength : lowest.size()); i++) {
+      clusterKey.add(col("_k" + i));
+    }
+    return rows.repartition(partitions(rows), clusterKey.toArray(new Column[0]))
+        .groupBy(groupKey.toArray(new Column[0]))
+        .agg(count(lit(1)).as("rows"), perGroupSums.toArray(new Column[0]));
+  }
+
+  /**
+   * The same per-group sums when each row is one whole group with {@code observations.size()} observations
+   * ({@link #plan(Dataset, Design, String, List, List)}): a projection, no aggregation.
+   */
+  private static Dataset<Row> perGroupOfWideRows(Dataset<Row> data, Design design, String splitColumn,
+      List<Integer> free, List<String> path, List<Map<String, Column>> observations) {
+    List<Column> select = new ArrayList<>();
+    if (splitColumn != null) {
+      select.add(col(splitColumn).cast("string").as("_split"));
+    }
+    for (int i = 0; i < path.size(); i++) {
+      select.add(col(path.get(i)).as("_k" + i));
+    }
+    select.add(lit((long) observations.size()).as("rows"));
+    // Each observation's z values, zeroed when it is incomplete.
+    List<Column> ok = new ArrayList<>();
+    List<List<Column>> z = new ArrayList<>();
+    for (Map<String, Column> observation : observations) {
+      Function<String, Column> variable = v -> observation.getOrDefault(v, col(v));
+      Column complete = design.sparkComplete(variable);
+      ok.add(when(complete, lit(1L)).otherwise(lit(0L)));
+      List<Column> values = new ArrayList<>();
+      for (int j : free) {
+        Column value = j == design.p() ? design.sparkResponse(variable) : design.sparkColumn(j, variable);
+        values.add(when(complete, value).otherwise(lit(0.0)));
+      }
+      z.add(values);
+    }
+    select.add(sumOf(ok).as("n"));
+    for (int a = 0; a < free.size(); a++) {
+      List<Column> terms = new ArrayList<>();
+      for (List<Column> values : z) {
+        terms.add(values.get(a));
+      }
+      select.add(sumOf(terms).as("s" + free.get(a)));
+    }
+    for (int a = 0; a < free.size(); a++) {
+      for (int b = a; b < free.size(); b++) {
+        List<Column> terms = new ArrayList<>();
+        for (List<Column> values : z) {
+          terms.add(values.get(a).multiply(values.get(b)));
+        }
+        select.add(sumOf(terms).as("zz" + a + "_" + b));
+      }
+    }
+    return data.select(select.toArray(new Column[0]));
+  }
+
+  private static Column sumOf(List<Column> terms) {
+    Column out = terms.get(0);
+    for (int k = 1; k < terms.size(); k++) {
+      out = out.plus(terms.get(k));
+    }
+    return out;
   }
 
   /**
