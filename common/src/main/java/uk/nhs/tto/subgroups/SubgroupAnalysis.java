@@ -1,6 +1,5 @@
 package uk.nhs.tto.subgroups;
 
-import static org.apache.spark.sql.functions.col;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,10 +34,11 @@ import uk.nhs.tto.variation.ServiceVariationTable;
  * and shrunken DiD; funnel plots of service recovery and reliable-improvement rates. p-values of all tests of the
  * run are adjusted together by Holm's and Benjamini–Hochberg's methods ({@link Multiplicity}).
  *
- * <p>Cost: the comparison's courses are prepared once, partitioned by course and cached; two aggregations describe
- * every level ({@link SubgroupData#describe}), one builds the moments of every level of every dimension but service
- * together with each measure's national model ({@link SubgroupData#levelsLong}), one builds the services' own
- * models, and two small ones (a row per course) the change-score models. The interaction tests need no pass and no
+ * <p>Cost: the comparison's courses are prepared once and cached; two aggregations describe every level
+ * ({@link SubgroupData#describe}), one builds the moments of every level of every dimension but service together
+ * with each measure's national model ({@link SubgroupData#levels}: a course per row and level, reduced where it is,
+ * then only per-therapist sums are shuffled), one builds the services' own models, and two small ones (a row per
+ * course) the change-score models. The interaction tests need no pass and no
  * fit of their own ({@link SubgroupModels}); all fitting is on the driver from moments, in parallel.
  */
 public final class SubgroupAnalysis {
@@ -68,10 +68,7 @@ public final class SubgroupAnalysis {
       Dataset<Row> courses, Dataset<Row> scorePairs, AnalysisConfig config, SubgroupConfig sub) {
     long t0 = System.nanoTime();
     FitOptions options = config.method().equals("ML") ? FitOptions.ml() : FitOptions.reml();
-    // Partitioned by course, the engine's first aggregation (per split and course) needs no shuffle: every row of
-    // a course, in every split it is stacked into, is already in one partition.
     Dataset<Row> prepared = SubgroupData.prepare(courses, scorePairs, config, sub)
-        .repartition(col("client"))
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       SubgroupData.Described description = SubgroupData.describe(prepared, sub.dimensions());
@@ -81,12 +78,12 @@ public final class SubgroupAnalysis {
       Moments levelMoments = null;
       Moments serviceMoments = null;
       if (!described.isEmpty()) {
-        levelMoments = MixedModel.momentsBySplit(SubgroupData.levelsLong(prepared, sub.dimensions(), config),
-            Formula.parse(config.formula()), SubgroupData.SPLIT, options);
+        levelMoments = MixedModel.momentsBySplitOfGroups(SubgroupData.levels(prepared, sub.dimensions(), config),
+            "client", Formula.parse(config.formula()), SubgroupData.SPLIT, options, SubgroupData.OBSERVATIONS);
         String serviceFormula = serviceFormula(config);
         if (sub.has(Dimension.SERVICE) && serviceFormula != null) {
-          serviceMoments = MixedModel.momentsBySplit(SubgroupData.servicesLong(prepared, config),
-              Formula.parse(serviceFormula), SubgroupData.SPLIT, options);
+          serviceMoments = MixedModel.momentsBySplitOfGroups(SubgroupData.services(prepared, config), "client",
+              Formula.parse(serviceFormula), SubgroupData.SPLIT, options, SubgroupData.OBSERVATIONS);
         }
       }
       long t2 = System.nanoTime();

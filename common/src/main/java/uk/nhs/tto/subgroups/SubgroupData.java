@@ -21,6 +21,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import uk.nhs.tto.analysis.AnalysisConfig;
 import uk.nhs.tto.analysis.DidData;
+import uk.nhs.tto.stats.MixedModel;
 
 /**
  * Shapes the gold tables into the subgroup models' data, as Spark transformations (only the small per-level
@@ -33,8 +34,9 @@ import uk.nhs.tto.analysis.DidData;
  * in no level of it. Courses of every intensity are kept because the intensity dimension compares them; every
  * other dimension (and the national model, dimension {@code all}) sees only the configured intensity.
  *
- * <p>{@link #levelsLong} then stacks all dimensions into one long data set whose {@link #SPLIT} column names the
- * model ({@link SplitKey}), so that one aggregation builds every subgroup model's moments.
+ * <p>{@link #levels} then stacks all dimensions into one data set whose {@link #SPLIT} column names the model
+ * ({@link SplitKey}), a course per row with its two scores as two observations, so that one aggregation builds
+ * every subgroup model's moments.
  */
 public final class SubgroupData {
 
@@ -142,23 +144,32 @@ public final class SubgroupData {
   }
 
   /**
-   * Every level of every dimension in {@code dims} (service excluded: its models have no service level) and each
-   * measure's national model, stacked in long format: two rows per course (time 0 first score, 1 last score)
-   * per level it belongs to, with the {@link #SPLIT} column naming the model.
+   * A course's two observations in the stacked rows of {@link #levels} and {@link #services}: its first score at
+   * {@code time} 0 and its last at {@code time} 1 (for {@link MixedModel#momentsBySplitOfGroups}).
    */
-  public static Dataset<Row> levelsLong(Dataset<Row> prepared, List<Dimension> dims, AnalysisConfig config) {
+  public static final List<Map<String, Column>> OBSERVATIONS = List.of(
+      Map.of("time", lit(0), "score", col("first_score")),
+      Map.of("time", lit(1), "score", col("last_score")));
+
+  /**
+   * Every level of every dimension in {@code dims} (service excluded: its models have no service level) and each
+   * measure's national model, stacked: one row per course × measure per level it belongs to, with the
+   * {@link #SPLIT} column naming the model. Each row is one client of its split with the two observations of
+   * {@link #OBSERVATIONS}: a course has one pair per measure, so no client appears twice in a split.
+   */
+  public static Dataset<Row> levels(Dataset<Row> prepared, List<Dimension> dims, AnalysisConfig config) {
     List<Dimension> stacked = new ArrayList<>();
     for (Dimension d : withAll(dims)) {
       if (d != Dimension.SERVICE) {
         stacked.add(d);
       }
     }
-    return longFormat(stacked(prepared, stacked), config);
+    return modelColumns(stacked(prepared, stacked), config);
   }
 
-  /** Each service's own model data in long format (split {@code measure|service|<service>}). */
-  public static Dataset<Row> servicesLong(Dataset<Row> prepared, AnalysisConfig config) {
-    return longFormat(stacked(prepared, List.of(Dimension.SERVICE)), config);
+  /** Each service's own model data, as {@link #levels} (split {@code measure|service|<service>}). */
+  public static Dataset<Row> services(Dataset<Row> prepared, AnalysisConfig config) {
+    return modelColumns(stacked(prepared, List.of(Dimension.SERVICE)), config);
   }
 
   /**
@@ -247,15 +258,15 @@ public final class SubgroupData {
         .drop("_e");
   }
 
-  private static Dataset<Row> longFormat(Dataset<Row> stacked, AnalysisConfig config) {
+  private static Dataset<Row> modelColumns(Dataset<Row> stacked, AnalysisConfig config) {
     List<Column> out = new ArrayList<>();
     out.add(col(SPLIT));
-    out.add(col("_time").as("time"));
-    out.add(when(col("_time").equalTo(0), col("first_score")).otherwise(col("last_score")).as("score"));
+    out.add(col("first_score"));
+    out.add(col("last_score"));
     out.add(col("cohort"));
     config.covariates().forEach(c -> out.add(col(c)));
     config.randomLevels().forEach(l -> out.add(col(l)));
-    return stacked.withColumn("_time", explode(array(lit(0), lit(1)))).select(out.toArray(new Column[0]));
+    return stacked.select(out.toArray(new Column[0]));
   }
 
   /** Service variation needs every service's description whether or not service is a subgroup dimension. */

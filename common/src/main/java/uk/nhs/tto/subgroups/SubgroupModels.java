@@ -28,7 +28,7 @@ import uk.nhs.tto.stats.formula.Formula;
  * in-memory simulation studies).
  *
  * <p><b>Within each level</b> SPEC §5's model is fitted to that level's courses alone: one split of the moments
- * per measure × dimension × level, all built by one aggregation ({@link SubgroupData#levelsLong}).
+ * per measure × dimension × level, all built by one aggregation ({@link SubgroupData#levels}).
  *
  * <p><b>The interaction test</b> is a likelihood-ratio test between two models fitted by maximum likelihood to all
  * levels of a dimension at once: {@code score ~ time * cohort * subgroup + covariates + (1 | …)} against the same

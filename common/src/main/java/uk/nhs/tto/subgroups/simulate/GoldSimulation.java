@@ -203,7 +203,7 @@ public final class GoldSimulation {
   /**
    * One measure's model data for one dimension as in-memory rows ({@link #LEVEL_ROWS}): two rows per HIGH-intensity
    * course (both intensities for {@link Dimension#INTENSITY}), split {@code measure|dimension|level} as
-   * {@link SubgroupData#levelsLong} writes it, with the level also in column {@code subgroup}. For simulation
+   * {@link SubgroupData#levels} writes it, with the level also in column {@code subgroup}. For simulation
    * studies that fit many replicates through the in-memory engine (no Spark).
    */
   public static List<Row> levelRows(List<Course> courses, String measure, Dimension d) {
