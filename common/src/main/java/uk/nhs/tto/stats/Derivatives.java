@@ -17,65 +17,56 @@ final class Derivatives {
     return Math.max(1e-2 * Math.abs(x), 1e-4);
   }
 
-  /** The Hessian of f at x. */
-  static double[][] hessian(Function<double[], Double> f, double[] x) {
+  /**
+   * Value, gradient and Hessian of every component of a vector-valued f at x, from one stencil: the Hessian's
+   * points (central second differences along each axis and four-point ones across axes), whose points along each
+   * axis also give the gradient (central differences). 1 + 2·d·STEPS + 4·STEPS·d(d−1)/2 evaluations of f in all, for all components at once.
+   */
+  static Taylor taylor(Function<double[], double[]> f, double[] x) {
     int d = x.length;
-    double f0 = f.apply(x);
-    double[][] h = new double[d][d];
+    double[] f0 = f.apply(x);
+    int len = f0.length;
+    double[][] gradient = new double[len][d];
+    double[][][] hessian = new double[len][d][d];
+    double[][] gradientTable = new double[len][STEPS];
+    double[][] hessianTable = new double[len][STEPS];
     for (int i = 0; i < d; i++) {
-      for (int j = 0; j <= i; j++) {
-        final int a = i;
-        final int b = j;
-        double[] table = new double[STEPS];
+      for (int k = 0; k < STEPS; k++) {
+        double h = step(x[i]) / (1 << k);
+        double[] up = f.apply(shift(x, i, h, i, 0));
+        double[] down = f.apply(shift(x, i, -h, i, 0));
+        for (int e = 0; e < len; e++) {
+          gradientTable[e][k] = (up[e] - down[e]) / (2 * h);
+          hessianTable[e][k] = (up[e] - 2 * f0[e] + down[e]) / (h * h);
+        }
+      }
+      for (int e = 0; e < len; e++) {
+        gradient[e][i] = extrapolate(gradientTable[e]);
+        hessian[e][i][i] = extrapolate(hessianTable[e]);
+      }
+      for (int j = 0; j < i; j++) {
         for (int k = 0; k < STEPS; k++) {
-          double ha = step(x[a]) / (1 << k);
-          double hb = step(x[b]) / (1 << k);
-          if (a == b) {
-            table[k] = (f.apply(shift(x, a, ha, a, 0)) - 2 * f0 + f.apply(shift(x, a, -ha, a, 0))) / (ha * ha);
-          } else {
-            table[k] = (f.apply(shift(x, a, ha, b, hb)) - f.apply(shift(x, a, ha, b, -hb))
-                - f.apply(shift(x, a, -ha, b, hb)) + f.apply(shift(x, a, -ha, b, -hb))) / (4 * ha * hb);
+          double hi = step(x[i]) / (1 << k);
+          double hj = step(x[j]) / (1 << k);
+          double[] pp = f.apply(shift(x, i, hi, j, hj));
+          double[] pm = f.apply(shift(x, i, hi, j, -hj));
+          double[] mp = f.apply(shift(x, i, -hi, j, hj));
+          double[] mm = f.apply(shift(x, i, -hi, j, -hj));
+          for (int e = 0; e < len; e++) {
+            hessianTable[e][k] = (pp[e] - pm[e] - mp[e] + mm[e]) / (4 * hi * hj);
           }
         }
-        h[i][j] = extrapolate(table);
-        h[j][i] = h[i][j];
+        for (int e = 0; e < len; e++) {
+          hessian[e][i][j] = extrapolate(hessianTable[e]);
+          hessian[e][j][i] = hessian[e][i][j];
+        }
       }
     }
-    return h;
+    return new Taylor(f0, gradient, hessian);
   }
 
-  /** The derivative of a vector-valued f with respect to parameter i at x. */
-  static double[] partial(Function<double[], double[]> f, double[] x, int i) {
-    double[][] table = new double[STEPS][];
-    for (int k = 0; k < STEPS; k++) {
-      double h = step(x[i]) / (1 << k);
-      double[] up = f.apply(shift(x, i, h, i, 0));
-      double[] down = f.apply(shift(x, i, -h, i, 0));
-      table[k] = new double[up.length];
-      for (int e = 0; e < up.length; e++) {
-        table[k][e] = (up[e] - down[e]) / (2 * h);
-      }
-    }
-    int len = table[0].length;
-    double[] out = new double[len];
-    double[] column = new double[STEPS];
-    for (int e = 0; e < len; e++) {
-      for (int k = 0; k < STEPS; k++) {
-        column[k] = table[k][e];
-      }
-      out[e] = extrapolate(column);
-    }
-    return out;
-  }
-
-  /** The gradient of a scalar f at x (central differences, Richardson-extrapolated). */
-  static double[] gradient(Function<double[], Double> f, double[] x) {
-    double[] g = new double[x.length];
-    for (int i = 0; i < x.length; i++) {
-      g[i] = partial(y -> new double[] {f.apply(y)}, x, i)[0];
-    }
-    return g;
-  }
+  /** Each component's value, gradient ([component][i]) and Hessian ([component][i][j]) at one point. */
+  record Taylor(double[] value, double[][] gradient, double[][][] hessian) {}
 
   /** Richardson's table for steps halving each time and errors in even powers of h. */
   static double extrapolate(double[] values) {

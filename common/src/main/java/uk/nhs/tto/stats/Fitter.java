@@ -76,11 +76,12 @@ final class Fitter {
       evaluations[0]++;
       return lik.evaluate(t).profiled();
     };
-    Polished polished = polish(criterion, theta);
+    Polished polished = polish(lik, criterion, theta, evaluations);
     theta = polished.theta();
+    CriterionDerivatives local = polished.derivatives();
     NestedLikelihood.Evaluation at = lik.evaluateWithStates(theta);
     double sigma = Math.sqrt(at.sigma2());
-    double scaledGradient = scaledGradient(criterion, theta, polished.derivatives());
+    double scaledGradient = scaledGradient(local);
     if (scaledGradient > CONVERGENCE_TOLERANCE) {
       converged = false;
       warnings.add(String.format(Locale.ROOT,
@@ -89,7 +90,7 @@ final class Fitter {
     }
     boolean[] boundary = boundaries(lik, theta, at.profiled(), sigma, formula, warnings);
 
-    Satterthwaite satt = Satterthwaite.at(lik, theta, sigma, warnings);
+    Satterthwaite satt = Satterthwaite.at(lik, local, sigma, warnings);
     List<String> terms = new ArrayList<>();
     for (int j : keep) {
       terms.add(design.columnNames().get(j));
@@ -132,31 +133,29 @@ final class Fitter {
     return boundary;
   }
 
-  /** The gradient and Hessian of the criterion in the interior θ ({@code free}) at one θ. */
-  record SecondOrder(int[] free, double[] gradient, double[][] hessian) {}
-
-  /** Polished θ, and the derivatives at exactly that θ when the last Newton step computed them (else null). */
-  record Polished(double[] theta, SecondOrder derivatives) {}
+  /** Polished θ, and the criteria's derivatives at exactly that θ. */
+  record Polished(double[] theta, CriterionDerivatives derivatives) {}
 
   /**
    * Newton steps on the interior θ with Richardson-extrapolated derivatives, each kept only if it lowers the
    * criterion: removes the last error a derivative-free optimiser leaves when the criterion is large (millions of
-   * rows), at a cost of a few dozen evaluations. When the last step is refused, θ is where its derivatives were
-   * taken, and they are returned for the convergence check, which needs the same two at the same θ.
+   * rows), at a cost of a few dozen evaluations. Returns the derivatives at the final θ too (the convergence check
+   * and Satterthwaite's df need them there): usually those of the refused last step, taken at that θ.
    */
-  static Polished polish(Function<double[], Double> f, double[] start) {
+  static Polished polish(
+      NestedLikelihood lik, Function<double[], Double> f, double[] start, int[] evaluations) {
     double[] theta = start.clone();
     double value = f.apply(theta);
-    SecondOrder atTheta = null;
+    CriterionDerivatives atTheta = null;
     for (int iteration = 0; iteration < 5; iteration++) {
       int[] free = interior(theta);
       if (free.length == 0) {
         break;
       }
-      SecondOrder d = derivatives(f, theta, free);
-      double[] step = newtonStep(d);
+      CriterionDerivatives d = CriterionDerivatives.at(lik, theta, evaluations);
+      atTheta = d;
+      double[] step = newtonStep(d.profiledGradient(free), d.profiledHessian(free));
       if (step == null) {
-        atTheta = d;
         break;
       }
       double[] next = theta.clone();
@@ -167,14 +166,17 @@ final class Fitter {
       }
       double nextValue = f.apply(next);
       if (!(nextValue < value)) {
-        atTheta = d;
         break;
       }
       theta = next;
       value = nextValue;
+      atTheta = null;
       if (largest < 1e-10) {
         break;
       }
+    }
+    if (atTheta == null) {
+      atTheta = CriterionDerivatives.at(lik, theta, evaluations);
     }
     return new Polished(theta, atTheta);
   }
@@ -182,17 +184,16 @@ final class Fitter {
   /**
    * lme4's convergence check: the gradient of the criterion in the interior θ scaled by the Cholesky factor of
    * the Hessian, max |L⁻¹g| (0 when every θ is at the boundary or the Hessian is not positive definite, where the
-   * check does not apply). {@code known} are derivatives already taken at θ, or null.
+   * check does not apply), from the derivatives at θ.
    */
-  static double scaledGradient(Function<double[], Double> f, double[] theta, SecondOrder known) {
-    int[] free = interior(theta);
+  static double scaledGradient(CriterionDerivatives at) {
+    int[] free = interior(at.theta());
     if (free.length == 0) {
       return 0;
     }
-    SecondOrder d = known != null && Arrays.equals(known.free(), free) ? known : derivatives(f, theta, free);
     try {
-      RealMatrix l = new CholeskyDecomposition(new Array2DRowRealMatrix(d.hessian())).getL();
-      ArrayRealVector scaledVector = new ArrayRealVector(d.gradient());
+      RealMatrix l = new CholeskyDecomposition(new Array2DRowRealMatrix(at.profiledHessian(free))).getL();
+      ArrayRealVector scaledVector = new ArrayRealVector(at.profiledGradient(free));
       MatrixUtils.solveLowerTriangularSystem(l, scaledVector);
       double[] scaled = scaledVector.toArray();
       double max = 0;
@@ -205,40 +206,16 @@ final class Fitter {
     }
   }
 
-  private static SecondOrder derivatives(Function<double[], Double> f, double[] theta, int[] free) {
-    return new SecondOrder(free, subGradient(f, theta, free), subHessian(f, theta, free));
-  }
-
-  private static double[] newtonStep(SecondOrder d) {
-    LUDecomposition lu = new LUDecomposition(new Array2DRowRealMatrix(d.hessian()));
+  private static double[] newtonStep(double[] gradient, double[][] hessian) {
+    LUDecomposition lu = new LUDecomposition(new Array2DRowRealMatrix(hessian));
     if (!lu.getSolver().isNonSingular()) {
       return null;
     }
-    return lu.getSolver().solve(new ArrayRealVector(d.gradient())).mapMultiply(-1).toArray();
+    return lu.getSolver().solve(new ArrayRealVector(gradient)).mapMultiply(-1).toArray();
   }
 
   private static int[] interior(double[] theta) {
     return java.util.stream.IntStream.range(0, theta.length).filter(i -> theta[i] > BOUNDARY).toArray();
-  }
-
-  private static double[] subGradient(Function<double[], Double> f, double[] theta, int[] free) {
-    double[] full = Derivatives.gradient(f, theta);
-    double[] g = new double[free.length];
-    for (int a = 0; a < free.length; a++) {
-      g[a] = full[free[a]];
-    }
-    return g;
-  }
-
-  private static double[][] subHessian(Function<double[], Double> f, double[] theta, int[] free) {
-    double[][] full = Derivatives.hessian(f, theta);
-    double[][] h = new double[free.length][free.length];
-    for (int a = 0; a < free.length; a++) {
-      for (int b = 0; b < free.length; b++) {
-        h[a][b] = full[free[a]][free[b]];
-      }
-    }
-    return h;
   }
 
   /** The optimiser's answer; when it ran out of evaluations, θ is its last point and converged is false. */

@@ -212,7 +212,6 @@ final class NestedLikelihood {
       double[] root = rootRowZZ.clone();
       double[] w = new double[owners * q];
       double[] s = new double[owners];
-      double[] ld = new double[owners];
       double g0 = gamma[0];
       // A cell's weights depend on it only through its group size n, and a split has few distinct sizes.
       double[] fBySize = new double[sizes.length];
@@ -225,7 +224,8 @@ final class NestedLikelihood {
           root[t] -= gf * sizeOuter[z * tri + t];
         }
       }
-      addCells(fBySize, logBySize, w, s, ld);
+      // log|Ṽ| only ever reaches the root as a sum, so it is summed there directly.
+      double logDetSum = addCells(fBySize, logBySize, w, s);
       preS = keepStates ? new double[depth][] : null;
       preW = keepStates ? new double[depth][][] : null;
       for (int l = 1; l < depth; l++) {
@@ -233,7 +233,6 @@ final class NestedLikelihood {
         int parents = l + 1 < depth ? groupPaths.get(l + 1).size() : 1;
         double[] pw = new double[parents * q];
         double[] ps = new double[parents];
-        double[] pld = new double[parents];
         if (keepStates) {
           preS[l] = s.clone();
           preW[l] = new double[s.length][];
@@ -241,14 +240,9 @@ final class NestedLikelihood {
             preW[l][g] = Arrays.copyOfRange(w, g * q, (g + 1) * q);
           }
         }
-        addLevel(gl, parent[l], w, s, ld, root, pw, ps, pld);
+        logDetSum += addLevel(gl, parent[l], w, s, root, pw, ps);
         w = pw;
         s = ps;
-        ld = pld;
-      }
-      double rootLd = 0;
-      for (double groupLd : ld) {
-        rootLd += groupLd;
       }
       double[][] a = new double[p][p];
       double[] b = new double[p];
@@ -265,7 +259,7 @@ final class NestedLikelihood {
         fit += b[i] * beta[i];
       }
       this.r2 = root[Moments.tri(p, p, q)] - fit;
-      this.logDetV = rootLd;
+      this.logDetV = logDetSum;
       double logDet = 0;
       RealMatrix l = chol.getL();
       for (int i = 0; i < p; i++) {
@@ -281,6 +275,24 @@ final class NestedLikelihood {
         return logDetV + logDetA + dof * (1 + Math.log(2 * Math.PI * r2 / dof));
       }
       return logDetV + nObs * (1 + Math.log(2 * Math.PI * r2 / nObs));
+    }
+
+    /**
+     * The θ-dependent parts both criteria are made of, for {@link CriterionDerivatives}: L = log|Ṽ| (+ log|XᵀṼ⁻¹X|
+     * for REML), r² and (XᵀṼ⁻¹X)⁻¹ row by row; the profiled criterion is L + c(1 + log(2πr²/c)) and the deviance
+     * L + r²/σ² + c·log(2πσ²), with c = {@link NestedLikelihood#dof()}.
+     */
+    double[] parts() {
+      double[][] inverse = aInverse().getData();
+      double[] out = new double[2 + p * p];
+      out[0] = logDetV + (method == Method.REML ? logDetA : 0);
+      out[1] = r2;
+      for (int i = 0; i < p; i++) {
+        for (int j = 0; j < p; j++) {
+          out[2 + i * p + j] = inverse[i][j];
+        }
+      }
+      return out;
     }
 
     /** The (RE)ML σ² at this θ. */
@@ -304,7 +316,8 @@ final class NestedLikelihood {
   }
 
   /** The lowest level: each cell's weighted Σz, s and log|Ṽ| added to its owner's. */
-  private void addCells(double[] fBySize, double[] logBySize, double[] w, double[] s, double[] ld) {
+  private double addCells(double[] fBySize, double[] logBySize, double[] w, double[] s) {
+    double logDet = 0;
     for (int c = 0; c < cellN.length; c++) {
       int o = cellOwner[c];
       double f = fBySize[cellSize[c]];
@@ -314,16 +327,26 @@ final class NestedLikelihood {
         w[wo + i] += f * cellSumZ[cz + i];
       }
       s[o] += cellM[c] * cellN[c] * f;
-      ld[o] += cellM[c] * logBySize[cellSize[c]];
+      logDet += cellM[c] * logBySize[cellSize[c]];
     }
+    return logDet;
   }
 
   /**
-   * One level above the lowest (ratio {@code gl}): each group's state (w, s, ld) folded into its parent's (pw, ps,
-   * pld), and its correction −γ w wᵀ/(1+γs) subtracted from the root's Q.
+   * One level above the lowest (ratio {@code gl}): each group's state (w, s) folded into its parent's (pw, ps), and
+   * its correction −γ w wᵀ/(1+γs) subtracted from the root's Q. Returns the level's Σ log(1 + γs).
+   *
+   * <p>The logarithm is the costliest step per group, so the factors 1 + γs are multiplied together and one
+   * logarithm taken per {@link #LOG_BATCH} of them; the product's binary exponent is moved out (exactly) after each
+   * batch so it never overflows. Each product rounds once per factor, as each term of a sum of logarithms would.
+   * Factors with small γs keep log1p, since 1 + γs would lose γs's digits.
    */
-  private void addLevel(double gl, int[] parentOf, double[] w, double[] s, double[] ld, double[] root, double[] pw,
-      double[] ps, double[] pld) {
+  private double addLevel(double gl, int[] parentOf, double[] w, double[] s, double[] root, double[] pw,
+      double[] ps) {
+    double logSum = 0;
+    double product = 1;
+    int inProduct = 0;
+    int exponent = 0;
     for (int g = 0; g < s.length; g++) {
       double f = 1.0 / (1.0 + gl * s[g]);
       int par = parentOf[g] < 0 ? 0 : parentOf[g];
@@ -337,19 +360,31 @@ final class NestedLikelihood {
         pw[par * q + i] += f * w[wg + i];
       }
       ps[par] += f * s[g];
-      pld[par] += ld[g] + log1p(gl * s[g]);
+      double x = gl * s[g];
+      if (x < SMALL) {
+        logSum += Math.log1p(x);
+      } else {
+        product *= 1 + x;
+        if (++inProduct == LOG_BATCH) {
+          int e = Math.getExponent(product);
+          product = Math.scalb(product, -e);
+          exponent += e;
+          inProduct = 0;
+        }
+      }
     }
+    return logSum + Math.log(product) + exponent * LN2;
   }
 
-  /**
-   * log(1 + x) for x ≥ 0, as accurate as {@link Math#log1p} and several times faster where it matters: for x not
-   * small, forming 1 + x rounds by at most half an ulp of 1 + x, an absolute error below 1.2e-16 in the logarithm
-   * (less than the sum it enters loses to rounding), and {@link Math#log} is a compiler intrinsic where log1p is
-   * not. Small x, where 1 + x would lose x's digits, keeps log1p. Called once per group and level in every
-   * evaluation, so the difference is most of an evaluation's time at national size.
-   */
-  static double log1p(double x) {
-    return x < 0.25 ? Math.log1p(x) : Math.log(1 + x);
+  /** Below this, log(1 + x) is taken by log1p (see {@link #addLevel}). */
+  private static final double SMALL = 0.25;
+  /** Factors multiplied per logarithm: 8 factors of at most ~1e14 (θ ≤ 1e4, s ≤ 1e6) stay far below overflow. */
+  private static final int LOG_BATCH = 8;
+  private static final double LN2 = Math.log(2);
+
+  /** The c of both criteria (see {@link Evaluation#parts()}): n − p for REML, n for ML. */
+  double dof() {
+    return method == Method.REML ? nObs - p : nObs;
   }
 
   Evaluation evaluate(double[] theta) {

@@ -8,8 +8,8 @@ import org.apache.commons.math3.linear.RealMatrix;
  * parameters φ = (θ, σ), C(φ) = σ²(XᵀṼ(θ)⁻¹X)⁻¹ = vcov(β̂), g = ∂(LᵀCL)/∂φ, and A = 2H⁻¹ the asymptotic covariance
  * of φ̂ from the Hessian H of the −2 (RE)ML log-likelihood (β profiled, σ not), df = 2(LᵀCL)² / (gᵀAg).
  *
- * <p>H and ∂C/∂θ come from Richardson-extrapolated central differences of the exact likelihood (as lmerTest's
- * numDeriv); ∂C/∂σ = 2σ(XᵀṼ⁻¹X)⁻¹ is exact.
+ * <p>H's θ part and ∂C/∂θ come from Richardson-extrapolated central differences of the exact likelihood's parts
+ * (as lmerTest's numDeriv, {@link CriterionDerivatives}); H's σ entries and ∂C/∂σ = 2σ(XᵀṼ⁻¹X)⁻¹ are exact.
  */
 final class Satterthwaite {
 
@@ -27,14 +27,11 @@ final class Satterthwaite {
     this.p = vcov.length;
   }
 
-  static Satterthwaite at(NestedLikelihood lik, double[] theta, double sigma, List<String> warnings) {
+  static Satterthwaite at(NestedLikelihood lik, CriterionDerivatives local, double sigma, List<String> warnings) {
+    double[] theta = local.theta();
     int k = theta.length;
     int p = lik.p;
-    double[] phi = new double[k + 1];
-    System.arraycopy(theta, 0, phi, 0, k);
-    phi[k] = sigma;
-    double[][] h = Derivatives.hessian(v -> lik.evaluate(v).deviance(v[v.length - 1]), phi);
-    RealMatrix hInv = Fitter.inverseOrNull(h);
+    RealMatrix hInv = Fitter.inverseOrNull(local.devianceHessian(sigma));
     double[][] acov = null;
     if (hInv == null) {
       warnings.add("The Hessian of the likelihood in the variance parameters is singular: Satterthwaite df are"
@@ -52,7 +49,10 @@ final class Satterthwaite {
     }
     double[][] jac = new double[k + 1][];
     for (int i = 0; i < k; i++) {
-      jac[i] = Derivatives.partial(t -> flatten(lik.evaluate(t).aInverse(), s2), theta, i);
+      jac[i] = local.aInverseDerivative(i);
+      for (int e = 0; e < jac[i].length; e++) {
+        jac[i][e] *= s2;
+      }
     }
     jac[k] = new double[p * p];
     for (int i = 0; i < p; i++) {
@@ -61,17 +61,6 @@ final class Satterthwaite {
       }
     }
     return new Satterthwaite(vcov, jac, acov);
-  }
-
-  private static double[] flatten(RealMatrix m, double scale) {
-    int p = m.getRowDimension();
-    double[] out = new double[p * p];
-    for (int i = 0; i < p; i++) {
-      for (int j = 0; j < p; j++) {
-        out[i * p + j] = scale * m.getEntry(i, j);
-      }
-    }
-    return out;
   }
 
   double[][] vcov() {
