@@ -2,10 +2,12 @@ package uk.nhs.tto.subgroups.simulate;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -116,6 +118,25 @@ public final class SubgroupBenchmark {
     System.out.printf(Locale.ROOT, "seconds %.1f%n", (System.nanoTime() - started) / 1e9);
   }
 
+  /** National mode: untimed runs of each analysis, then timed ones (medians reported). */
+  static final int WARM_UPS = 2;
+  static final int TIMED_RUNS = 5;
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  private static String runs(List<Double> values) {
+    StringBuilder sb = new StringBuilder();
+    for (double v : values) {
+      sb.append(sb.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.2f", v));
+    }
+    return sb.toString();
+  }
+
   static void national(String lakeDir, int services, int therapists, int coursesPerTherapist, double multiplier,
       long seed) {
     // The same Spark settings as scripts/tto (conf/local.conf's tto.spark.*, e.g. shuffle partitions), so both
@@ -147,24 +168,37 @@ public final class SubgroupBenchmark {
     SubgroupConfig sub = SubgroupConfig.defaults();
     List<Double> plain = new ArrayList<>();
     List<Double> subgroups = new ArrayList<>();
+    List<SubgroupResult.Timings> phases = new ArrayList<>();
     SubgroupResult result = null;
-    // Warm-up of each, then alternate two timed runs of each.
-    for (int i = 0; i < 3; i++) {
+    // Warm-ups of each (class loading, code generation, the JIT), then timed runs alternating the two analyses;
+    // medians, so one run slowed by the JIT or the collector neither helps nor hurts either side.
+    for (int i = 0; i < WARM_UPS + TIMED_RUNS; i++) {
       long t0 = System.nanoTime();
       CohortAnalysis.analyse(courses, pairs, config, "bench");
       long t1 = System.nanoTime();
       result = SubgroupAnalysis.analyse(courses, pairs, config, sub);
       long t2 = System.nanoTime();
-      if (i > 0) {
+      if (i >= WARM_UPS) {
         plain.add((t1 - t0) / 1e9);
         subgroups.add((t2 - t1) / 1e9);
+        phases.add(result.timings());
       }
       System.out.printf(Locale.ROOT, "run %d plain %.2f subgroups %.2f %s%n", i, (t1 - t0) / 1e9, (t2 - t1) / 1e9,
           result.timings());
     }
-    System.out.printf(Locale.ROOT, "plain_seconds %.2f%n", plain.stream().mapToDouble(d -> d).min().orElse(0));
-    System.out.printf(Locale.ROOT, "subgroups_seconds %.2f%n",
-        subgroups.stream().mapToDouble(d -> d).min().orElse(0));
+    System.out.printf(Locale.ROOT, "plain_seconds %.2f%n", median(plain));
+    System.out.printf(Locale.ROOT, "subgroups_seconds %.2f%n", median(subgroups));
+    System.out.printf(Locale.ROOT, "timed_runs %d%n", TIMED_RUNS);
+    System.out.printf(Locale.ROOT, "plain_runs %s%n", runs(plain));
+    System.out.printf(Locale.ROOT, "subgroups_runs %s%n", runs(subgroups));
+    Map<String, ToDoubleFunction<SubgroupResult.Timings>> phaseTimes = new LinkedHashMap<>();
+    phaseTimes.put("describe", SubgroupResult.Timings::describe);
+    phaseTimes.put("aggregate", SubgroupResult.Timings::aggregate);
+    phaseTimes.put("fit", SubgroupResult.Timings::fit);
+    phaseTimes.put("variation", SubgroupResult.Timings::variation);
+    phaseTimes.put("funnels", SubgroupResult.Timings::funnels);
+    phaseTimes.forEach((phase, time) -> System.out.printf(Locale.ROOT, "phase_%s %.2f%n", phase,
+        median(phases.stream().map(t -> time.applyAsDouble(t)).toList())));
     System.out.println("levels " + result.levels().size());
     System.out.println("tests " + result.tests().size());
     for (String measure : GoldSimulation.MEASURES.keySet()) {
