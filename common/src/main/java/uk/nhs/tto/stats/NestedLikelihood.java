@@ -208,7 +208,7 @@ final class NestedLikelihood {
       for (int l = 0; l < depth; l++) {
         gamma[l] = theta[l] * theta[l];
       }
-      // The root's Q, and the state of every group of the current level, flat: w (q per group), s, log|Ṽ|.
+      // The root's Q, and the state of every group of the current level, flat: w (q per group) and s.
       double[] root = rootRowZZ.clone();
       double[] w = new double[owners * q];
       double[] s = new double[owners];
