@@ -31,6 +31,10 @@ import uk.nhs.tto.lake.Sessions;
  * the input once per branch of a plan, and the input — a scan and a join — costs more than carrying Σzzᵀ (q(q+1)/2
  * more values) through the per-group shuffle. Products with the intercept are not aggregated at all (they equal
  * sums already computed) and are filled in on the driver.
+ *
+ * <p>Data that hold each lowest-level group in one row (a course with its first and last score: one client, two
+ * observations) skip the first aggregation: the per-group sums are a projection of the row, and only the per-cell
+ * sums are shuffled, after Spark's map-side partial aggregation ({@link #plan(Dataset, Design, String, List, List)}).
  */
 final class SparkMoments {
 
