@@ -154,8 +154,11 @@ public final class CohortAnalysis {
     PlannedMoments planned = null;
     String notPlanned = null;
     try {
-      planned = MixedModel.planBySplit(DidData.longFormat(paired, config), Formula.parse(config.formula()),
-          DidData.SPLIT, DomainModels.options(config), describedByEngine ? DidData.describeSums() : List.of());
+      // A score pair is one client with two observations: the engine reduces each where it lies (no shuffle of
+      // rows, no grouping by client) when the client is the lowest level, and expands the pairs otherwise.
+      planned = MixedModel.planBySplitOfGroups(DidData.pairRows(paired), "client", Formula.parse(config.formula()),
+          DidData.SPLIT, DomainModels.options(config), DidData.OBSERVATIONS,
+          describedByEngine ? DidData.describeSums() : List.of());
     } catch (TtoException e) {
       // Only with categorical covariates (whose levels planning looks up): e.g. one with a single level. The
       // cohorts are still described, and every measure's row says why it has no model.

@@ -1,12 +1,10 @@
 package uk.nhs.tto.analysis;
 
-import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -30,13 +28,14 @@ import org.apache.spark.sql.types.DataTypes;
  * <p>{@link #paired} keeps finished pre and post courses of the configured intensity, joined to their score
  * pairs: one row per course × measure with the columns {@code measure}, {@code domain}, {@code client},
  * {@code service}, {@code therapist}, {@code cohort} (0 pre, 1 post), {@code first_score}, {@code last_score}
- * and the covariates (as strings, a missing value coded {@value AnalysisConfig#UNKNOWN}). {@link #longFormat}
- * makes two rows of it per course (time 0 = first score, 1 = last score), the shape the model is fitted on.
+ * and the covariates (as strings, a missing value coded {@value AnalysisConfig#UNKNOWN}). {@link #pairRows} keys
+ * each by its model; the engine reads a row as one client with two observations (time 0 = first score, 1 = last
+ * score).
  */
 public final class DidData {
 
   /**
-   * The split column of {@link #longFormat}: one model per measure, all fitted from one pass. Its value names the
+   * The split column of {@link #pairRows}: one model per measure, all fitted from one pass. Its value names the
    * measure and its domain ({@link #modelKey}), so the domain needs no column (and no read) of its own.
    */
   public static final String SPLIT = "model";
@@ -86,26 +85,19 @@ public final class DidData {
   }
 
   /**
-   * Two rows per course and measure: {@code time} 0 with the first score, 1 with the last, as {@code score}; with
-   * the model key as {@link #SPLIT}, and the course's {@code change} (last − first) for {@link #describeSums}.
+   * A course's two observations in {@link #pairRows}: its first score at {@code time} 0 and its last at
+   * {@code time} 1 (for {@link uk.nhs.tto.stats.MixedModel#planBySplitOfGroups}).
    */
-  public static Dataset<Row> longFormat(Dataset<Row> paired, AnalysisConfig config) {
-    List<Column> out = new ArrayList<>();
-    out.add(col(SPLIT));
-    out.add(col("_time").as("time"));
-    out.add(when(col("_time").equalTo(0), col("first_score")).otherwise(col("last_score")).as("score"));
-    out.add(col("cohort"));
-    out.add(col("last_score").minus(col("first_score")).as("change"));
-    for (String c : config.covariates()) {
-      out.add(col(c));
-    }
-    for (String level : config.randomLevels()) {
-      out.add(col(level));
-    }
-    // The key is built once per course and measure, before the rows are doubled.
-    return paired.withColumn(SPLIT, modelKey(col("measure"), col("domain")))
-        .withColumn("_time", explode(array(lit(0), lit(1))))
-        .select(out.toArray(new Column[0]));
+  public static final List<Map<String, Column>> OBSERVATIONS = List.of(
+      Map.of("time", lit(0), "score", col("first_score")),
+      Map.of("time", lit(1), "score", col("last_score")));
+
+  /**
+   * One row per course and measure with the model key as {@link #SPLIT}: the model's client (its lowest level)
+   * with its two {@link #OBSERVATIONS}. A course has one pair per measure, so no client appears twice in a model.
+   */
+  public static Dataset<Row> pairRows(Dataset<Row> paired) {
+    return paired.withColumn(SPLIT, modelKey(col("measure"), col("domain")));
   }
 
   /** A {@link #SPLIT} value: measure and domain. */
@@ -124,21 +116,20 @@ public final class DidData {
   }
 
   /**
-   * The sums that describe each cohort, as expressions over {@link #longFormat}'s rows for the engine to add up per
-   * model, service and therapist (its parent groups under the default nesting) in the same aggregation as the
-   * moments: per cohort c (pre, then post) the courses, Σ first, Σ last and Σ change², each taken from the course's
-   * time-0 row. Scores are whole numbers, so the sums (and sums of squares) are exact in doubles and the SD loses
-   * nothing to cancellation.
+   * The sums that describe each cohort, as expressions over {@link #pairRows} for the engine to add up per model,
+   * service and therapist (its parent groups under the default nesting) in the same aggregation as the moments:
+   * per cohort c (pre, then post) the courses, Σ first, Σ last and Σ change². Scores are whole numbers, so the
+   * sums (and sums of squares) are exact in doubles and the SD loses nothing to cancellation.
    */
   static List<Column> describeSums() {
+    Column change = col("last_score").minus(col("first_score"));
     List<Column> out = new ArrayList<>();
     for (int c = 0; c <= 1; c++) {
-      Column first = col("time").equalTo(0).and(col("cohort").equalTo(c));
-      Column last = col("time").equalTo(1).and(col("cohort").equalTo(c));
-      out.add(when(first, lit(1.0)).otherwise(lit(0.0)));
-      out.add(when(first, col("score")).otherwise(lit(0.0)));
-      out.add(when(last, col("score")).otherwise(lit(0.0)));
-      out.add(when(first, col("change").multiply(col("change"))).otherwise(lit(0.0)));
+      Column in = col("cohort").equalTo(c);
+      out.add(when(in, lit(1.0)).otherwise(lit(0.0)));
+      out.add(when(in, col("first_score")).otherwise(lit(0.0)));
+      out.add(when(in, col("last_score")).otherwise(lit(0.0)));
+      out.add(when(in, change.multiply(change)).otherwise(lit(0.0)));
     }
     return out;
   }

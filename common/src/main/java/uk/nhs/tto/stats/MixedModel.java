@@ -1,5 +1,8 @@
 package uk.nhs.tto.stats;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,26 +107,52 @@ public final class MixedModel {
    */
   public static Moments momentsBySplitOfGroups(Dataset<Row> groups, String groupColumn, Formula formula,
       String splitColumn, FitOptions options, List<Map<String, Column>> observations) {
+    PlannedMoments planned =
+        planBySplitOfGroups(groups, groupColumn, formula, splitColumn, options, observations, List.of());
+    return planned.fold(planned.aggregation().collectAsList());
+  }
+
+  /**
+   * As {@link #momentsBySplitOfGroups}, planned but not run, also summing {@code parentSums} per split and parent
+   * group ({@link PlannedMoments#parentSums}): numeric expressions over the group rows, each counted once per group
+   * whichever way the rows are reduced.
+   */
+  public static PlannedMoments planBySplitOfGroups(Dataset<Row> groups, String groupColumn, Formula formula,
+      String splitColumn, FitOptions options, List<Map<String, Column>> observations, List<Column> parentSums) {
     if (observations.isEmpty()) {
       throw new IllegalArgumentException("A group needs at least one observation");
     }
     requireSplitColumn(groups.columns(), splitColumn);
     Dataset<Row> withSplit = groups.filter(groups.col(splitColumn).isNotNull());
+    List<String> lowest = new Nesting(formula).lowestKey();
+    boolean wholeGroups = !lowest.isEmpty() && lowest.get(lowest.size() - 1).equals(groupColumn);
+    // The long view: one row per observation. Parent sums go on each group's first observation only.
     Dataset<Row> longFormat = null;
-    for (Map<String, Column> observation : observations) {
-      Dataset<Row> one = withSplit.withColumns(observation);
+    List<Column> longSums = new ArrayList<>();
+    for (int e = 0; e < parentSums.size(); e++) {
+      longSums.add(col(PARENT_SUM + e));
+    }
+    for (int k = 0; k < observations.size(); k++) {
+      Dataset<Row> one = withSplit;
+      if (!wholeGroups) {
+        for (int e = 0; e < parentSums.size(); e++) {
+          one = one.withColumn(PARENT_SUM + e, k == 0 ? parentSums.get(e).cast("double") : lit(0.0));
+        }
+      }
+      one = one.withColumns(observations.get(k));
       longFormat = longFormat == null ? one : longFormat.unionByName(one);
     }
-    List<String> lowest = new Nesting(formula).lowestKey();
-    if (lowest.isEmpty() || !lowest.get(lowest.size() - 1).equals(groupColumn)) {
-      return momentsBySplit(longFormat, formula, splitColumn, options);
+    if (!wholeGroups) {
+      return planBySplit(longFormat, formula, splitColumn, options, longSums);
     }
     // The design (variable types, factor levels from complete observations) is resolved on the long view, as for
     // long-format data; that view is only read by a Spark job when the formula has categorical fixed effects.
-    PlannedMoments planned = SparkMoments.plan(withSplit, DesignResolver.forDataset(longFormat, formula, options),
-        splitColumn, List.of(), observations);
-    return planned.fold(planned.aggregation().collectAsList());
+    return SparkMoments.plan(withSplit, DesignResolver.forDataset(longFormat, formula, options), splitColumn,
+        parentSums, observations);
   }
+
+  /** Prefix of the columns carrying the caller's parent sums when groups are expanded to long format. */
+  private static final String PARENT_SUM = "_parent_sum_";
 
   /**
    * One fit per split of {@code moments}, fitted in parallel on the driver's cores; a split that cannot be fitted

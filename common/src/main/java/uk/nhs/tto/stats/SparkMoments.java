@@ -63,14 +63,11 @@ final class SparkMoments {
    * {@code observations.get(k)} maps it to, and every other variable from the row's column of that name (constant
    * within the group). The per-group sums are then a projection of each row, and the rows are neither shuffled nor
    * grouped: only the small per-cell sums are (Spark's partial aggregation before its exchange). The caller
-   * guarantees that no two rows of a split share a lowest-level group; {@code parentSums} are not supported here.
+   * guarantees that no two rows of a split share a lowest-level group. {@code parentSums} are then expressions
+   * over the group rows (one value per group, not per observation).
    */
   static PlannedMoments plan(Dataset<Row> data, Design design, String splitColumn, List<Column> parentSums,
       List<Map<String, Column>> observations) {
-    if (!observations.isEmpty() && !parentSums.isEmpty()) {
-      throw new IllegalArgumentException("Parent sums are summed over long-format rows; groups held one per row"
-          + " (observations " + observations.size() + ") cannot have them");
-    }
     Nesting nesting = new Nesting(design.formula());
     int q = design.p() + 1;
     List<Integer> free = new ArrayList<>();
@@ -83,7 +80,7 @@ final class SparkMoments {
     int pathLength = nesting.pathKey().size();
     Dataset<Row> perGroup = observations.isEmpty()
         ? perGroupOfRows(data, design, splitColumn, parentSums, free, lowest, pathLength)
-        : perGroupOfWideRows(data, design, splitColumn, free, nesting.pathKey(), observations);
+        : perGroupOfWideRows(data, design, splitColumn, parentSums, free, nesting.pathKey(), observations);
     List<Column> splitKey = new ArrayList<>();
     if (splitColumn != null) {
       splitKey.add(col("_split"));
@@ -201,7 +198,7 @@ final class SparkMoments {
    * ({@link #plan(Dataset, Design, String, List, List)}): a projection, no aggregation.
    */
   private static Dataset<Row> perGroupOfWideRows(Dataset<Row> data, Design design, String splitColumn,
-      List<Integer> free, List<String> path, List<Map<String, Column>> observations) {
+      List<Column> parentSums, List<Integer> free, List<String> path, List<Map<String, Column>> observations) {
     List<Column> select = new ArrayList<>();
     if (splitColumn != null) {
       select.add(col(splitColumn).cast("string").as("_split"));
@@ -240,6 +237,9 @@ final class SparkMoments {
         }
         select.add(sumOf(terms).as("zz" + a + "_" + b));
       }
+    }
+    for (int e = 0; e < parentSums.size(); e++) {
+      select.add(parentSums.get(e).cast("double").as("e" + e));
     }
     return data.select(select.toArray(new Column[0]));
   }

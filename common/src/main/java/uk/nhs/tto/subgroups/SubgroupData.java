@@ -21,7 +21,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import uk.nhs.tto.analysis.AnalysisConfig;
 import uk.nhs.tto.analysis.DidData;
-import uk.nhs.tto.stats.MixedModel;
 
 /**
  * Shapes the gold tables into the subgroup models' data, as Spark transformations (only the small per-level
@@ -144,12 +143,10 @@ public final class SubgroupData {
   }
 
   /**
-   * A course's two observations in the stacked rows of {@link #levels} and {@link #services}: its first score at
-   * {@code time} 0 and its last at {@code time} 1 (for {@link MixedModel#momentsBySplitOfGroups}).
+   * A course's two observations in the stacked rows of {@link #levels} and {@link #services}, as in the cohort
+   * analysis: its first score at {@code time} 0 and its last at {@code time} 1.
    */
-  public static final List<Map<String, Column>> OBSERVATIONS = List.of(
-      Map.of("time", lit(0), "score", col("first_score")),
-      Map.of("time", lit(1), "score", col("last_score")));
+  public static final List<Map<String, Column>> OBSERVATIONS = DidData.OBSERVATIONS;
 
   /**
    * Every level of every dimension in {@code dims} (service excluded: its models have no service level) and each

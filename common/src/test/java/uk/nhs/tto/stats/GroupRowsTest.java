@@ -31,7 +31,8 @@ import uk.nhs.tto.testing.SparkExtension;
 /**
  * Data holding each group's observations in one row ({@link MixedModel#momentsBySplitOfGroups}): the fits are lme4's
  * on the same data in long format, whether the rows are the lowest-level groups (reduced where they are) or finer
- * than them (expanded to long format first); an incomplete observation is dropped and counted like a long row.
+ * than them (expanded to long format first); an incomplete observation is dropped and counted like a long row, and
+ * the caller's parent sums count each group row once.
  */
 @ExtendWith(SparkExtension.class)
 class GroupRowsTest {
@@ -156,6 +157,32 @@ class GroupRowsTest {
         ((org.apache.spark.sql.catalyst.expressions.NamedExpression) e).name()).containsExactly("_split", "_k0", "n");
     assertThat(exchanges.get(0).child()).isInstanceOf(HashAggregateExec.class);
     clients.unpersist();
+  }
+
+  @Test
+  void parentSumsCountEachGroupRowOnceWhicheverWayTheRowsAreReduced(SparkSession spark) {
+    // Clients and their summed time-1 scores per service: from the data directly, then from the parent sums of
+    // the clients reduced where they lie (client is the lowest level) and of the same rows expanded to long format
+    // (grouped by service and cohort, the lowest level is the cohort within a service, so client rows are finer).
+    Map<String, double[]> expected = new java.util.HashMap<>();
+    for (Row r : csv(spark, "did40.csv").where(col("time").equalTo(1)).groupBy("service_id")
+        .agg(org.apache.spark.sql.functions.count(lit(1)), org.apache.spark.sql.functions.sum("score"))
+        .collectAsList()) {
+      expected.put(String.valueOf(r.get(0)), new double[] {r.getLong(1), r.getDouble(2)});
+    }
+    List<Column> sums = List.of(lit(1.0), col("score1"));
+    for (String formula : List.of("score ~ time*cohort + (1|service_id/client_id)",
+        "score ~ time + (1|service_id/cohort)")) {
+      PlannedMoments planned = MixedModel.planBySplitOfGroups(did40Clients(spark), "client_id",
+          Formula.parse(formula), SPLIT, FitOptions.reml(), FIRST_AND_LAST, sums);
+      Map<List<String>, double[]> bySplitAndService = planned.parentSums(planned.aggregation().collectAsList());
+      assertThat(bySplitAndService).as(formula).hasSize(expected.size());
+      bySplitAndService.forEach((key, v) -> {
+        double[] e = expected.get(key.get(1));
+        assertThat(v[0]).as(formula + " clients of service " + key.get(1)).isEqualTo(e[0]);
+        assertThat(v[1]).as(formula + " Σ last score of service " + key.get(1)).isCloseTo(e[1], within(1e-9));
+      });
+    }
   }
 
   @Test
