@@ -109,7 +109,10 @@ final class NestedLikelihood {
     cellN = new double[cells];
     cellM = new double[cells];
     cellSumZ = new double[cells * q];
-    double[][] outers = new double[cells][tri];
+    cellSize = new int[cells];
+    // Distinct group sizes in order of first appearance, and per size the sum of its cells' Σ(Σz)(Σz)ᵀ.
+    Map<Double, Integer> sizeIndex = new HashMap<>();
+    List<double[]> outerBySize = new ArrayList<>();
     owners = depth == 1 ? 1 : groupPaths.get(1).size();
     rootRowZZ = new double[tri];
     groups = new long[depth];
@@ -120,27 +123,25 @@ final class NestedLikelihood {
       cellOwner[c] = depth == 1 ? 0 : index.get(1).get(k.path().subList(0, nesting.key(1).size()));
       cellN[c] = k.n();
       cellM[c] = cell.m;
+      cellSize[c] = sizeIndex.computeIfAbsent(cellN[c], size -> {
+        outerBySize.add(new double[tri]);
+        return outerBySize.size() - 1;
+      });
+      double[] outer = outerBySize.get(cellSize[c]);
       for (int i = 0; i < q; i++) {
         cellSumZ[c * q + i] = cell.sumZ[map[i]];
         for (int j = i; j < q; j++) {
-          outers[c][Moments.tri(i, j, q)] = cell.outer[Moments.tri(map[i], map[j], fullQ)];
+          outer[Moments.tri(i, j, q)] += cell.outer[Moments.tri(map[i], map[j], fullQ)];
         }
       }
       n += k.n() * cell.m;
       groups[0] += cell.m;
     }
-    sizes = Arrays.stream(cellN).distinct().toArray();
-    Map<Double, Integer> sizeIndex = new HashMap<>();
-    for (int z = 0; z < sizes.length; z++) {
-      sizeIndex.put(sizes[z], z);
-    }
-    cellSize = new int[cells];
+    sizes = new double[sizeIndex.size()];
+    sizeIndex.forEach((size, z) -> sizes[z] = size);
     sizeOuter = new double[sizes.length * tri];
-    for (int c = 0; c < cells; c++) {
-      cellSize[c] = sizeIndex.get(cellN[c]);
-      for (int t = 0; t < tri; t++) {
-        sizeOuter[cellSize[c] * tri + t] += outers[c][t];
-      }
+    for (int z = 0; z < sizes.length; z++) {
+      System.arraycopy(outerBySize.get(z), 0, sizeOuter, z * tri, tri);
     }
     for (Map.Entry<List<String>, double[]> e : moments.rowSums(split).entrySet()) {
       Integer owner = depth == 1 ? Integer.valueOf(0) : index.get(1).get(e.getKey());
@@ -270,11 +271,13 @@ final class NestedLikelihood {
 
     /** The profiled criterion: −2 REML log-likelihood (REML) or the deviance (ML), σ² and β profiled out. */
     double profiled() {
-      if (method == Method.REML) {
-        double dof = nObs - p;
-        return logDetV + logDetA + dof * (1 + Math.log(2 * Math.PI * r2 / dof));
-      }
-      return logDetV + nObs * (1 + Math.log(2 * Math.PI * r2 / nObs));
+      double c = dof();
+      return logDet() + c * (1 + Math.log(2 * Math.PI * r2 / c));
+    }
+
+    /** L: log|Ṽ|, plus log|XᵀṼ⁻¹X| for REML. */
+    private double logDet() {
+      return method == Method.REML ? logDetV + logDetA : logDetV;
     }
 
     /**
@@ -285,7 +288,7 @@ final class NestedLikelihood {
     double[] parts() {
       double[][] inverse = aInverse().getData();
       double[] out = new double[2 + p * p];
-      out[0] = logDetV + (method == Method.REML ? logDetA : 0);
+      out[0] = logDet();
       out[1] = r2;
       for (int i = 0; i < p; i++) {
         for (int j = 0; j < p; j++) {
@@ -297,7 +300,7 @@ final class NestedLikelihood {
 
     /** The (RE)ML σ² at this θ. */
     double sigma2() {
-      return r2 / (method == Method.REML ? nObs - p : nObs);
+      return r2 / dof();
     }
 
     /** −2 (RE)ML log-likelihood at this θ and a given σ (not profiled), as lmerTest's devfun_vp. */
