@@ -81,6 +81,15 @@ final class CriterionDerivatives {
     return h;
   }
 
+  /** (XᵀṼ⁻¹X)⁻¹ at θ (from the pass's own evaluation there). */
+  double[][] aInverse() {
+    double[][] out = new double[p][p];
+    for (int i = 0; i < p; i++) {
+      System.arraycopy(parts.value(), 2 + i * p, out[i], 0, p);
+    }
+    return out;
+  }
+
   /** ∂(XᵀṼ⁻¹X)⁻¹/∂θ_i, row by row (p × p). */
   double[] aInverseDerivative(int i) {
     double[] out = new double[p * p];

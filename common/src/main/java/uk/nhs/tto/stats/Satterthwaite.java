@@ -39,7 +39,7 @@ final class Satterthwaite {
     } else {
       acov = hInv.scalarMultiply(2).getData();
     }
-    double[][] aInv = lik.evaluate(theta).aInverse().getData();
+    double[][] aInv = local.aInverse();
     double s2 = sigma * sigma;
     double[][] vcov = new double[p][p];
     for (int i = 0; i < p; i++) {
