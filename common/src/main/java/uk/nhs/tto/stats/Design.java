@@ -152,14 +152,10 @@ public final class Design implements Serializable {
     return types;
   }
 
-  /** The column expression of design column {@code j} (the caller guards it with {@link #sparkComplete()}). */
-  public Column sparkColumn(int j) {
-    return sparkColumn(j, functions::col);
-  }
-
   /**
-   * As {@link #sparkColumn(int)}, with each variable read through {@code variable} (e.g. one observation's values
-   * when a row holds several, {@link SparkMoments}).
+   * The column expression of design column {@code j} (the caller guards it with {@link #sparkComplete()}), each
+   * variable read through {@code variable}: {@code functions::col} for a row's own columns, or one observation's
+   * values when a row holds several ({@link SparkMoments}).
    */
   Column sparkColumn(int j, Function<String, Column> variable) {
     Column c = lit(1.0);
@@ -172,10 +168,7 @@ public final class Design implements Serializable {
     return c;
   }
 
-  public Column sparkResponse() {
-    return sparkResponse(functions::col);
-  }
-
+  /** The response, read through {@code variable} (see {@link #sparkColumn}). */
   Column sparkResponse(Function<String, Column> variable) {
     return variable.apply(formula.response()).cast("double");
   }

@@ -16,6 +16,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.network.util.JavaUtils;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import uk.nhs.tto.lake.Sessions;
 
 /**
@@ -156,9 +157,9 @@ final class SparkMoments {
     }
     Column ok = design.sparkComplete();
     select.add(when(ok, lit(1L)).otherwise(lit(0L)).as("_ok"));
-    for (int j : free) {
-      Column value = j == design.p() ? design.sparkResponse() : design.sparkColumn(j);
-      select.add(when(ok, value).otherwise(lit(0.0)).as("_z" + j));
+    List<Column> z = guardedValues(design, free, ok, functions::col);
+    for (int a = 0; a < free.size(); a++) {
+      select.add(z.get(a).as("_z" + free.get(a)));
     }
     for (int e = 0; e < parentSums.size(); e++) {
       select.add(parentSums.get(e).cast("double").as("_e" + e));
@@ -214,12 +215,7 @@ final class SparkMoments {
       Function<String, Column> variable = v -> observation.getOrDefault(v, col(v));
       Column complete = design.sparkComplete(variable);
       ok.add(when(complete, lit(1L)).otherwise(lit(0L)));
-      List<Column> values = new ArrayList<>();
-      for (int j : free) {
-        Column value = j == design.p() ? design.sparkResponse(variable) : design.sparkColumn(j, variable);
-        values.add(when(complete, value).otherwise(lit(0.0)));
-      }
-      z.add(values);
+      z.add(guardedValues(design, free, complete, variable));
     }
     select.add(sumOf(ok).as("n"));
     for (int a = 0; a < free.size(); a++) {
@@ -242,6 +238,20 @@ final class SparkMoments {
       select.add(parentSums.get(e).cast("double").as("e" + e));
     }
     return data.select(select.toArray(new Column[0]));
+  }
+
+  /**
+   * The free design columns' values (the response for the last column, index p), each variable read through
+   * {@code variable}, zeroed where {@code complete} is false so that an incomplete row adds nothing.
+   */
+  private static List<Column> guardedValues(
+      Design design, List<Integer> free, Column complete, Function<String, Column> variable) {
+    List<Column> values = new ArrayList<>();
+    for (int j : free) {
+      Column value = j == design.p() ? design.sparkResponse(variable) : design.sparkColumn(j, variable);
+      values.add(when(complete, value).otherwise(lit(0.0)));
+    }
+    return values;
   }
 
   private static Column sumOf(List<Column> terms) {
