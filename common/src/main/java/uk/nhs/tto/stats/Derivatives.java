@@ -20,7 +20,8 @@ final class Derivatives {
   /**
    * Value, gradient and Hessian of every component of a vector-valued f at x, from one stencil: the Hessian's
    * points (central second differences along each axis and four-point ones across axes), whose points along each
-   * axis also give the gradient (central differences). 1 + 2·d·STEPS + 4·STEPS·d(d−1)/2 evaluations of f in all, for all components at once.
+   * axis also give the gradient (central differences). 1 + 2·d·STEPS + 4·STEPS·d(d−1)/2 evaluations of f in all,
+   * for all components at once.
    */
   static Taylor taylor(Function<double[], double[]> f, double[] x) {
     int d = x.length;
