@@ -2,8 +2,8 @@
 #
 # Why: a Spark job loads some 20,000 classes before it reads a row. Parsing and verifying them costs about 3 s of
 # every command on a 2-core machine (Spark start 3.3 s -> 1.7 s, a 2M-row `tto lmm` 12.0 s -> 8.7 s; see
-# docs/BENCHMARKS.md, "Mixed-model engine"). Java 17 can map classes that an earlier run loaded from an archive instead (AppCDS, a
-# "dynamic archive"): https://docs.oracle.com/en/java/javase/17/vm/class-data-sharing.html
+# docs/BENCHMARKS.md, "Mixed-model engine"). Java 17 can map classes that an earlier run loaded from an archive
+# instead (AppCDS, a "dynamic archive"): https://docs.oracle.com/en/java/javase/17/vm/class-data-sharing.html
 #
 # How: the first run after a build has no archive yet, so before its job starts it runs a short training job in a
 # JVM of its own (Spark in local mode answering `SELECT 1` over an empty lake, 15-25 s, once per build) that
