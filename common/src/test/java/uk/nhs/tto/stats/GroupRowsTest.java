@@ -11,20 +11,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.plans.physical.HashPartitioning;
-import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.aggregate.HashAggregateExec;
 import org.apache.spark.sql.execution.exchange.ShuffleExchangeExec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import scala.jdk.javaapi.CollectionConverters;
 import uk.nhs.tto.stats.formula.Formula;
 import uk.nhs.tto.testing.SparkExtension;
 
@@ -148,13 +144,10 @@ class GroupRowsTest {
     Dataset<Row> longView = clients.withColumns(FIRST_AND_LAST.get(0));
     Dataset<Row> aggregation = SparkMoments.plan(clients, DesignResolver.forDataset(longView, formula,
         FitOptions.reml()), SPLIT, List.of(), FIRST_AND_LAST).aggregation();
-    List<ShuffleExchangeExec> exchanges = new ArrayList<>();
-    collect(aggregation.queryExecution().executedPlan(), exchanges);
+    List<ShuffleExchangeExec> exchanges = SparkMomentsPlanTest.exchanges(aggregation);
     // One exchange, of per-cell partial sums (split, service, group size), fed by a map-side partial aggregation.
     assertThat(exchanges).hasSize(1);
-    HashPartitioning by = (HashPartitioning) exchanges.get(0).outputPartitioning();
-    assertThat(CollectionConverters.asJava(by.expressions())).extracting(e ->
-        ((org.apache.spark.sql.catalyst.expressions.NamedExpression) e).name()).containsExactly("_split", "_k0", "n");
+    assertThat(SparkMomentsPlanTest.partitionedBy(exchanges.get(0))).containsExactly("_split", "_k0", "n");
     assertThat(exchanges.get(0).child()).isInstanceOf(HashAggregateExec.class);
     clients.unpersist();
   }
@@ -190,14 +183,5 @@ class GroupRowsTest {
     assertThatThrownBy(() -> MixedModel.momentsBySplitOfGroups(did40Clients(spark), "client_id",
         Formula.parse("score ~ time + (1|service_id/client_id)"), SPLIT, FitOptions.reml(), List.of()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one observation");
-  }
-
-  private static void collect(SparkPlan plan, List<ShuffleExchangeExec> out) {
-    if (plan instanceof ShuffleExchangeExec e) {
-      out.add(e);
-    }
-    for (SparkPlan child : CollectionConverters.asJava(plan.children())) {
-      collect(child, out);
-    }
   }
 }

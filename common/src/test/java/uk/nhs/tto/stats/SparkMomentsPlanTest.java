@@ -87,7 +87,8 @@ class SparkMomentsPlanTest {
         .aggregation();
   }
 
-  private static List<ShuffleExchangeExec> exchanges(Dataset<Row> aggregation) {
+  /** The shuffle exchanges of a planned aggregation (also for {@link GroupRowsTest}). */
+  static List<ShuffleExchangeExec> exchanges(Dataset<Row> aggregation) {
     List<ShuffleExchangeExec> out = new ArrayList<>();
     collect(aggregation.queryExecution().executedPlan(), out);
     return out;
@@ -102,7 +103,8 @@ class SparkMomentsPlanTest {
     }
   }
 
-  private static List<String> partitionedBy(ShuffleExchangeExec exchange) {
+  /** The columns an exchange hash-partitions by. */
+  static List<String> partitionedBy(ShuffleExchangeExec exchange) {
     assertThat(exchange.outputPartitioning()).isInstanceOf(HashPartitioning.class);
     List<String> names = new ArrayList<>();
     for (var e : CollectionConverters.asJava(((HashPartitioning) exchange.outputPartitioning()).expressions())) {
