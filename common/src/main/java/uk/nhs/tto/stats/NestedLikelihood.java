@@ -143,7 +143,12 @@ final class NestedLikelihood {
     for (int z = 0; z < sizes.length; z++) {
       System.arraycopy(outerBySize.get(z), 0, sizeOuter, z * tri, tri);
     }
-    for (Map.Entry<List<String>, double[]> e : moments.rowSums(split).entrySet()) {
+    // In path order, as the cells: the sums then do not depend on the order the moments were built in (by Spark's
+    // partitions or from memory), and the same moments give the same fit to the last bit.
+    List<Map.Entry<List<String>, double[]>> parentRows = new ArrayList<>(moments.rowSums(split).entrySet());
+    parentRows.sort(Comparator.comparing(e -> sortKeys.computeIfAbsent(e.getKey(), path -> String.join("\u0000",
+        path))));
+    for (Map.Entry<List<String>, double[]> e : parentRows) {
       Integer owner = depth == 1 ? Integer.valueOf(0) : index.get(1).get(e.getKey());
       if (owner == null) {
         continue; // a parent whose rows were all incomplete: no cells, nothing to add

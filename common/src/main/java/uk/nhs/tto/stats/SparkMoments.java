@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.when;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -42,10 +43,30 @@ final class SparkMoments {
   private SparkMoments() {}
 
 
-  /** Builds the Moments of {@code data} in one Spark job; see the class comment. */
+  /**
+   * Builds the Moments of {@code data} in one Spark job; see the class comment. Without a split, rows that arrive
+   * ordered by group are reduced as they stream past, with no shuffle ({@link OrderedGroups}); other rows are
+   * grouped by {@link #plan}'s shuffle.
+   */
   static Moments aggregate(Dataset<Row> data, Design design, String splitColumn) {
+    Optional<List<Row>> ordered = splitColumn == null ? OrderedGroups.cells(data, design) : Optional.empty();
+    if (ordered.isPresent()) {
+      Nesting nesting = new Nesting(design.formula());
+      return fold(design, nesting, free(design), nesting.pathKey().size(), ordered.get());
+    }
     PlannedMoments planned = plan(data, design, splitColumn, List.of());
     return planned.fold(planned.aggregation().collectAsList());
+  }
+
+  /** The design columns whose values vary (every column but constant ones such as the intercept; the response). */
+  static List<Integer> free(Design design) {
+    List<Integer> free = new ArrayList<>();
+    for (int j = 0; j <= design.p(); j++) {
+      if (j == design.p() || !design.columns().get(j).constant()) {
+        free.add(j);
+      }
+    }
+    return free;
   }
 
   /**
@@ -70,13 +91,7 @@ final class SparkMoments {
   static PlannedMoments plan(Dataset<Row> data, Design design, String splitColumn, List<Column> parentSums,
       List<Map<String, Column>> observations) {
     Nesting nesting = new Nesting(design.formula());
-    int q = design.p() + 1;
-    List<Integer> free = new ArrayList<>();
-    for (int j = 0; j < q; j++) {
-      if (j == design.p() || !design.columns().get(j).constant()) {
-        free.add(j);
-      }
-    }
+    List<Integer> free = free(design);
     List<String> lowest = nesting.lowestKey();
     int pathLength = nesting.pathKey().size();
     Dataset<Row> perGroup = observations.isEmpty()
@@ -244,7 +259,7 @@ final class SparkMoments {
    * The free design columns' values (the response for the last column, index p), each variable read through
    * {@code variable}, zeroed where {@code complete} is false so that an incomplete row adds nothing.
    */
-  private static List<Column> guardedValues(
+  static List<Column> guardedValues(
       Design design, List<Integer> free, Column complete, Function<String, Column> variable) {
     List<Column> values = new ArrayList<>();
     for (int j : free) {

@@ -51,10 +51,11 @@ class SubgroupModelsTest {
       LmmFit direct = MixedModel.fit(rows, Formula.parse(formula), FitOptions.ml());
       assertThat(mapped.termNames()).containsExactlyElementsOf(direct.termNames());
       assertThat(mapped.criterion()).isCloseTo(direct.criterion(), within(1e-8 * Math.abs(direct.criterion())));
-      // Between-client coefficients depend on the optimiser's θ (converged to about 1e-9), hence 1e-7.
+      // Between-client coefficients depend on the optimiser's θ, which rounding in the two sets of moments moves by
+      // up to about 1e-7 relative (the criterion is flat to its last digits there), hence 1e-6.
       for (FixedEffect f : direct.fixed()) {
         assertThat(mapped.fixed(f.term()).estimate()).as(f.term())
-            .isCloseTo(f.estimate(), within(1e-7 * Math.max(1, Math.abs(f.estimate()))));
+            .isCloseTo(f.estimate(), within(1e-6 * Math.max(1, Math.abs(f.estimate()))));
         assertThat(mapped.fixed(f.term()).se()).as(f.term()).isCloseTo(f.se(), within(1e-6 * f.se()));
       }
       assertThat(mapped.nObs()).isEqualTo(rows.size());

@@ -1,0 +1,373 @@
+package uk.nhs.tto.stats;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
+import org.apache.spark.sql.execution.exchange.ShuffleExchangeLike;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.unsafe.types.UTF8String;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Moments of long-format rows that arrive ordered by group — each lowest-level group's rows next to each other, the
+ * groups in increasing key order within every partition, and no two partitions' key ranges overlapping — in one
+ * pass with no shuffle: each task streams its partition, closes a group when the key changes (its Σz and Σzzᵀ are
+ * then complete) and adds it to its cell (parent group, n) at once. Only the cells and the first and last group of
+ * each partition (which may continue in a neighbouring partition) reach the driver, which merges them. Data
+ * exported from a warehouse or a statistics package are usually in this order (sorted by service, then client);
+ * {@code scripts/tto lmm} reads them this way.
+ *
+ * <p>The order is checked, not assumed: a task that meets a key lower than or equal to an earlier group's stops at
+ * once and reports it, and the driver checks that the partitions' key ranges meet at most at their ends. Either
+ * failure returns empty, and {@link SparkMoments} then groups the rows with its shuffle, so the moments are the
+ * same either way. Rows are only tried in order when the plan that produces them has no shuffle (a shuffle leaves
+ * rows unordered, and running it twice would double the cost); keys must be integers or strings, without nulls.
+ */
+final class OrderedGroups {
+
+  private static final int INT = 0;
+  private static final int LONG = 1;
+  private static final int STRING = 2;
+
+  private OrderedGroups() {}
+
+  /**
+   * The rows {@link SparkMoments#fold} takes — one per (parent path, n): split {@link Moments#ALL}, path values as
+   * strings, n, m, dropped rows, cell sums, row sums — or empty when {@code data} are not ordered by group.
+   */
+  static Optional<List<Row>> cells(Dataset<Row> data, Design design) {
+    if (hasShuffle(data.queryExecution().executedPlan())) {
+      return Optional.empty();
+    }
+    Nesting nesting = new Nesting(design.formula());
+    List<String> lowest = nesting.lowestKey();
+    List<Integer> free = SparkMoments.free(design);
+    List<Column> select = new ArrayList<>();
+    int[] types = new int[lowest.size()];
+    for (int i = 0; i < lowest.size(); i++) {
+      StructField field = data.schema().apply(lowest.get(i));
+      types[i] = keyType(field.dataType());
+      if (types[i] < 0) {
+        return Optional.empty();
+      }
+      select.add(col(lowest.get(i)));
+    }
+    Column ok = design.sparkComplete();
+    select.add(when(ok, lit(1L)).otherwise(lit(0L)));
+    select.addAll(SparkMoments.guardedValues(design, free, ok, functions::col));
+    Reducer reducer = new Reducer(types, nesting.pathKey().size(), free.size());
+    List<Partition> partitions = data.select(select.toArray(new Column[0])).queryExecution().toRdd().toJavaRDD()
+        .mapPartitions(reducer).collect();
+    return merge(partitions, reducer).map(cells -> rows(cells, nesting.pathKey().size(), free.size()));
+  }
+
+  private static boolean hasShuffle(SparkPlan plan) {
+    if (plan instanceof ShuffleExchangeLike) {
+      return true;
+    }
+    if (plan instanceof AdaptiveSparkPlanExec adaptive) {
+      return hasShuffle(adaptive.inputPlan());
+    }
+    for (SparkPlan child : CollectionConverters.asJava(plan.children())) {
+      if (hasShuffle(child)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static int keyType(DataType type) {
+    if (type.equals(DataTypes.IntegerType)) {
+      return INT;
+    }
+    if (type.equals(DataTypes.LongType)) {
+      return LONG;
+    }
+    return type.equals(DataTypes.StringType) ? STRING : -1;
+  }
+
+  /** One group's sums so far: its rows, complete rows n, Σz and Σzzᵀ (upper triangle) over the free columns. */
+  static final class Group implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final Object[] key;
+    long rows;
+    long n;
+    final double[] s;
+    final double[] zz;
+
+    Group(Object[] key, int free) {
+      this.key = key;
+      this.s = new double[free];
+      this.zz = new double[free * (free + 1) / 2];
+    }
+
+    void add(Group other) {
+      rows += other.rows;
+      n += other.n;
+      for (int a = 0; a < s.length; a++) {
+        s[a] += other.s[a];
+      }
+      for (int k = 0; k < zz.length; k++) {
+        zz[k] += other.zz[k];
+      }
+    }
+  }
+
+  /** A cell's sums: groups m, dropped rows, [ΣΣz_a, Σ(Σz_a)(Σz_b) …] and Σzzᵀ over its groups' rows. */
+  static final class Cell implements Serializable {
+    private static final long serialVersionUID = 1L;
+    long m;
+    long dropped;
+    final double[] vc;
+    final double[] vr;
+
+    Cell(int free) {
+      vc = new double[free + free * (free + 1) / 2];
+      vr = new double[free * (free + 1) / 2];
+    }
+
+    void add(Group g) {
+      m++;
+      dropped += g.rows - g.n;
+      int at = 0;
+      for (int a = 0; a < g.s.length; a++) {
+        vc[at++] += g.s[a];
+        for (int b = a; b < g.s.length; b++) {
+          vc[at++] += g.s[a] * g.s[b];
+        }
+      }
+      for (int k = 0; k < vr.length; k++) {
+        vr[k] += g.zz[k];
+      }
+    }
+
+    void add(Cell other) {
+      m += other.m;
+      dropped += other.dropped;
+      for (int k = 0; k < vc.length; k++) {
+        vc[k] += other.vc[k];
+      }
+      for (int k = 0; k < vr.length; k++) {
+        vr[k] += other.vr[k];
+      }
+    }
+  }
+
+  /** What a task reports: whether its rows were in order, its first and last group, and the cells of the others. */
+  static final class Partition implements Serializable {
+    private static final long serialVersionUID = 1L;
+    boolean ordered = true;
+    Group first;
+    Group last;
+    final Map<List<Object>, Cell> cells = new HashMap<>();
+  }
+
+  /** The task: streams a partition's rows (keys, complete flag, guarded z values) into a {@link Partition}. */
+  static final class Reducer implements FlatMapFunction<Iterator<InternalRow>, Partition> {
+    private static final long serialVersionUID = 1L;
+    private final int[] types;
+    private final int pathLength;
+    private final int free;
+
+    Reducer(int[] types, int pathLength, int free) {
+      this.types = types.clone();
+      this.pathLength = pathLength;
+      this.free = free;
+    }
+
+    @Override
+    public Iterator<Partition> call(Iterator<InternalRow> rows) {
+      Partition out = new Partition();
+      int k = types.length;
+      double[] z = new double[free];
+      Group current = null;
+      boolean closedFirst = false;
+      while (rows.hasNext()) {
+        InternalRow row = rows.next();
+        int change = current == null ? 1 : compare(row, current.key);
+        if (change != 0) {
+          if (change < 0 || nullKey(row)) {
+            out.ordered = false;
+            return List.of(out).iterator();
+          }
+          if (current != null) {
+            if (closedFirst) {
+              cellOf(out.cells, current, pathLength, free).add(current);
+            } else {
+              out.first = current;
+              closedFirst = true;
+            }
+          }
+          current = new Group(key(row), free);
+        }
+        current.rows++;
+        current.n += row.getLong(k);
+        int at = 0;
+        for (int a = 0; a < free; a++) {
+          z[a] = row.getDouble(k + 1 + a);
+          current.s[a] += z[a];
+        }
+        for (int a = 0; a < free; a++) {
+          for (int b = a; b < free; b++) {
+            current.zz[at++] += z[a] * z[b];
+          }
+        }
+      }
+      if (current != null) {
+        if (closedFirst) {
+          out.last = current;
+        } else {
+          out.first = current;
+        }
+      }
+      return List.of(out).iterator();
+    }
+
+    private boolean nullKey(InternalRow row) {
+      for (int i = 0; i < types.length; i++) {
+        if (row.isNullAt(i)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** Sign of (row's key − key), column by column; a null key column counts as a change. */
+    private int compare(InternalRow row, Object[] key) {
+      for (int i = 0; i < types.length; i++) {
+        if (row.isNullAt(i)) {
+          return 1;
+        }
+        int c = switch (types[i]) {
+          case INT -> Long.compare(row.getInt(i), (Long) key[i]);
+          case LONG -> Long.compare(row.getLong(i), (Long) key[i]);
+          default -> row.getUTF8String(i).compareTo((UTF8String) key[i]);
+        };
+        if (c != 0) {
+          return c;
+        }
+      }
+      return 0;
+    }
+
+    private Object[] key(InternalRow row) {
+      Object[] key = new Object[types.length];
+      for (int i = 0; i < types.length; i++) {
+        key[i] = switch (types[i]) {
+          case INT -> (long) row.getInt(i);
+          case LONG -> row.getLong(i);
+          default -> row.getUTF8String(i).clone();
+        };
+      }
+      return key;
+    }
+  }
+
+  /** The cell (parent path, n) a closed group belongs to. */
+  private static Cell cellOf(Map<List<Object>, Cell> cells, Group g, int pathLength, int free) {
+    List<Object> cellKey = new ArrayList<>(pathLength + 1);
+    cellKey.addAll(Arrays.asList(g.key).subList(0, pathLength));
+    cellKey.add(g.n);
+    return cells.computeIfAbsent(cellKey, c -> new Cell(free));
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static int compareKeys(Object[] a, Object[] b) {
+    for (int i = 0; i < a.length; i++) {
+      int c = ((Comparable) a[i]).compareTo(b[i]);
+      if (c != 0) {
+        return c;
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * The cells of all partitions, with the groups at partition ends merged by key first (a group may span several
+   * partitions), or empty when a partition was out of order or two partitions' key ranges overlap.
+   */
+  private static Optional<Map<List<Object>, Cell>> merge(List<Partition> partitions, Reducer reducer) {
+    List<Partition> used = new ArrayList<>();
+    for (Partition p : partitions) {
+      if (!p.ordered) {
+        return Optional.empty();
+      }
+      if (p.first != null) {
+        used.add(p);
+      }
+    }
+    // Sorted by first key, each partition must start at or after the previous one's last key: then a group inside
+    // a partition (neither its first nor its last) appears nowhere else.
+    used.sort((x, y) -> compareKeys(x.first.key, y.first.key));
+    for (int i = 1; i < used.size(); i++) {
+      Partition before = used.get(i - 1);
+      Group end = before.last != null ? before.last : before.first;
+      if (compareKeys(end.key, used.get(i).first.key) > 0) {
+        return Optional.empty();
+      }
+    }
+    Map<List<Object>, Cell> cells = new LinkedHashMap<>();
+    Map<List<Object>, Group> ends = new LinkedHashMap<>();
+    for (Partition p : used) {
+      p.cells.forEach((key, cell) -> cells.computeIfAbsent(key, c -> new Cell(reducer.free)).add(cell));
+      for (Group g : Arrays.asList(p.first, p.last)) {
+        if (g != null) {
+          Group merged = ends.computeIfAbsent(List.of(g.key), c -> new Group(g.key, reducer.free));
+          merged.add(g);
+        }
+      }
+    }
+    for (Group g : ends.values()) {
+      cellOf(cells, g, reducer.pathLength, reducer.free).add(g);
+    }
+    return Optional.of(cells);
+  }
+
+  private static List<Row> rows(Map<List<Object>, Cell> cells, int pathLength, int free) {
+    List<Row> out = new ArrayList<>(cells.size());
+    for (Map.Entry<List<Object>, Cell> e : cells.entrySet()) {
+      Object[] values = new Object[pathLength + 6];
+      values[0] = Moments.ALL;
+      for (int i = 0; i < pathLength; i++) {
+        values[1 + i] = e.getKey().get(i).toString();
+      }
+      Cell cell = e.getValue();
+      values[1 + pathLength] = (Long) e.getKey().get(pathLength);
+      values[2 + pathLength] = cell.m;
+      values[3 + pathLength] = cell.dropped;
+      values[4 + pathLength] = seq(cell.vc);
+      values[5 + pathLength] = seq(cell.vr);
+      out.add(RowFactory.create(values));
+    }
+    return out;
+  }
+
+  private static scala.collection.immutable.Seq<Double> seq(double[] values) {
+    List<Double> list = new ArrayList<>(values.length);
+    for (double v : values) {
+      list.add(v);
+    }
+    return CollectionConverters.asScala(list).toSeq();
+  }
+}
