@@ -1,8 +1,6 @@
 package uk.nhs.tto.stats;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.when;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -73,9 +71,12 @@ final class OrderedGroups {
       }
       select.add(col(lowest.get(i)));
     }
-    Column ok = design.sparkComplete();
-    select.add(when(ok, lit(1L)).otherwise(lit(0L)));
-    select.addAll(SparkMoments.guardedValues(design, free, ok, functions::col));
+    // Whether the row is complete, then its values, read only when it is (fewer expressions to compile and run
+    // than values guarded one by one).
+    select.add(design.sparkComplete());
+    for (int j : free) {
+      select.add(j == design.p() ? design.sparkResponse(functions::col) : design.sparkColumn(j, functions::col));
+    }
     Reducer reducer = new Reducer(types, nesting.pathKey().size(), free.size());
     List<Partition> partitions = data.select(select.toArray(new Column[0])).queryExecution().toRdd().toJavaRDD()
         .mapPartitions(reducer).collect();
@@ -183,12 +184,12 @@ final class OrderedGroups {
     final Map<List<Object>, Cell> cells = new HashMap<>();
   }
 
-  /** The task: streams a partition's rows (keys, complete flag, guarded z values) into a {@link Partition}. */
+  /** The task: streams a partition's rows (keys, complete flag, values) through a {@link Stream}. */
   static final class Reducer implements FlatMapFunction<Iterator<InternalRow>, Partition> {
     private static final long serialVersionUID = 1L;
     private final int[] types;
-    private final int pathLength;
-    private final int free;
+    final int pathLength;
+    final int free;
 
     Reducer(int[] types, int pathLength, int free) {
       this.types = types.clone();
@@ -198,89 +199,193 @@ final class OrderedGroups {
 
     @Override
     public Iterator<Partition> call(Iterator<InternalRow> rows) {
-      Partition out = new Partition();
-      int k = types.length;
-      double[] z = new double[free];
-      Group current = null;
-      boolean closedFirst = false;
+      Stream stream = new Stream(types, pathLength, free);
       while (rows.hasNext()) {
-        InternalRow row = rows.next();
-        int change = current == null ? 1 : compare(row, current.key);
-        if (change != 0) {
-          if (change < 0 || nullKey(row)) {
-            out.ordered = false;
-            return List.of(out).iterator();
-          }
-          if (current != null) {
-            if (closedFirst) {
-              cellOf(out.cells, current, pathLength, free).add(current);
-            } else {
-              out.first = current;
-              closedFirst = true;
-            }
-          }
-          current = new Group(key(row), free);
-        }
-        current.rows++;
-        current.n += row.getLong(k);
-        int at = 0;
-        for (int a = 0; a < free; a++) {
-          z[a] = row.getDouble(k + 1 + a);
-          current.s[a] += z[a];
-        }
-        for (int a = 0; a < free; a++) {
-          for (int b = a; b < free; b++) {
-            current.zz[at++] += z[a] * z[b];
-          }
+        if (!stream.accept(rows.next())) {
+          break;
         }
       }
-      if (current != null) {
-        if (closedFirst) {
-          out.last = current;
-        } else {
-          out.first = current;
-        }
-      }
-      return List.of(out).iterator();
+      return List.of(stream.finish()).iterator();
+    }
+  }
+
+  /**
+   * One partition's rows in arrival order. The open group's key and sums live in reused arrays and the current
+   * parent's cells in a small map by n, so a group costs no allocation; only a new parent, and the partition's
+   * first and last group, make objects. Small methods, so that the JIT compiles the per-row path on its own.
+   */
+  private static final class Stream {
+    private final int[] types;
+    private final int pathLength;
+    private final int free;
+    private final int k;
+    private final Partition out = new Partition();
+    private final long[] numbers;
+    private final UTF8String[] strings;
+    private final Group open;
+    private final double[] z;
+    private Map<Long, Cell> parentCells = new HashMap<>();
+    private List<Object> parent;
+    private boolean started;
+
+    Stream(int[] types, int pathLength, int free) {
+      this.types = types;
+      this.pathLength = pathLength;
+      this.free = free;
+      this.k = types.length;
+      this.numbers = new long[k];
+      this.strings = new UTF8String[k];
+      this.open = new Group(null, free);
+      this.z = new double[free];
     }
 
-    private boolean nullKey(InternalRow row) {
-      for (int i = 0; i < types.length; i++) {
+    /** Adds a row; false when the rows turn out not to be in order (a lower or repeated key, or a null one). */
+    boolean accept(InternalRow row) {
+      int changed = started ? firstChange(row) : 0;
+      if (changed >= 0) {
+        if (changed > k || (started && before(row, changed))) {
+          out.ordered = false;
+          return false;
+        }
+        if (started) {
+          close(changed < pathLength);
+        }
+        if (!read(row)) {
+          out.ordered = false;
+          return false;
+        }
+      }
+      open.rows++;
+      if (row.getBoolean(k)) {
+        add(row);
+      }
+      return true;
+    }
+
+    private void add(InternalRow row) {
+      open.n++;
+      for (int a = 0; a < free; a++) {
+        z[a] = row.getDouble(k + 1 + a);
+        open.s[a] += z[a];
+      }
+      int at = 0;
+      for (int a = 0; a < free; a++) {
+        for (int b = a; b < free; b++) {
+          open.zz[at++] += z[a] * z[b];
+        }
+      }
+    }
+
+    /** Closes the open group into the partition's first group or its parent's cell. */
+    private void close(boolean newParent) {
+      if (out.first == null) {
+        out.first = copy();
+      } else {
+        if (parent == null) {
+          parent = path();
+        }
+        parentCells.computeIfAbsent(open.n, c -> new Cell(free)).add(open);
+      }
+      if (newParent) {
+        fileParent();
+      }
+    }
+
+    Partition finish() {
+      if (out.ordered) {
+        fileParent();
+        if (started) {
+          if (out.first == null) {
+            out.first = copy();
+          } else {
+            out.last = copy();
+          }
+        }
+      }
+      return out;
+    }
+
+    /** Files the finished parent's cells under (its path, n). */
+    private void fileParent() {
+      if (parent == null) {
+        return;
+      }
+      parentCells.forEach((n, cell) -> {
+        List<Object> key = new ArrayList<>(parent);
+        key.add(n);
+        out.cells.computeIfAbsent(key, c -> new Cell(free)).add(cell);
+      });
+      parent = null;
+      parentCells = new HashMap<>();
+    }
+
+    /** The first key column where the row differs from the open group's key, -1 if none, k + 1 if one is null. */
+    private int firstChange(InternalRow row) {
+      for (int i = 0; i < k; i++) {
         if (row.isNullAt(i)) {
-          return true;
+          return k + 1;
+        }
+        boolean same = switch (types[i]) {
+          case INT -> row.getInt(i) == numbers[i];
+          case LONG -> row.getLong(i) == numbers[i];
+          default -> row.getUTF8String(i).equals(strings[i]);
+        };
+        if (!same) {
+          return i;
         }
       }
-      return false;
+      return -1;
     }
 
-    /** Sign of (row's key − key), column by column; a null key column counts as a change. */
-    private int compare(InternalRow row, Object[] key) {
-      for (int i = 0; i < types.length; i++) {
+    /** Whether the row's key is below the open group's, given that they first differ at column {@code i}. */
+    private boolean before(InternalRow row, int i) {
+      return switch (types[i]) {
+        case INT -> row.getInt(i) < numbers[i];
+        case LONG -> row.getLong(i) < numbers[i];
+        default -> row.getUTF8String(i).compareTo(strings[i]) < 0;
+      };
+    }
+
+    /** Opens a group with the row's key; false when a key column is null. */
+    private boolean read(InternalRow row) {
+      for (int i = 0; i < k; i++) {
         if (row.isNullAt(i)) {
-          return 1;
+          return false;
         }
-        int c = switch (types[i]) {
-          case INT -> Long.compare(row.getInt(i), (Long) key[i]);
-          case LONG -> Long.compare(row.getLong(i), (Long) key[i]);
-          default -> row.getUTF8String(i).compareTo((UTF8String) key[i]);
-        };
-        if (c != 0) {
-          return c;
+        switch (types[i]) {
+          case INT -> numbers[i] = row.getInt(i);
+          case LONG -> numbers[i] = row.getLong(i);
+          default -> strings[i] = row.getUTF8String(i).clone();
         }
       }
-      return 0;
+      open.rows = 0;
+      open.n = 0;
+      Arrays.fill(open.s, 0);
+      Arrays.fill(open.zz, 0);
+      started = true;
+      return true;
     }
 
-    private Object[] key(InternalRow row) {
-      Object[] key = new Object[types.length];
-      for (int i = 0; i < types.length; i++) {
-        key[i] = switch (types[i]) {
-          case INT -> (long) row.getInt(i);
-          case LONG -> row.getLong(i);
-          default -> row.getUTF8String(i).clone();
-        };
+    private Object value(int i) {
+      return types[i] == STRING ? strings[i] : (Object) numbers[i];
+    }
+
+    private List<Object> path() {
+      List<Object> path = new ArrayList<>(pathLength + 1);
+      for (int i = 0; i < pathLength; i++) {
+        path.add(value(i));
       }
-      return key;
+      return path;
+    }
+
+    private Group copy() {
+      Object[] key = new Object[k];
+      for (int i = 0; i < k; i++) {
+        key[i] = value(i);
+      }
+      Group g = new Group(key, free);
+      g.add(open);
+      return g;
     }
   }
 

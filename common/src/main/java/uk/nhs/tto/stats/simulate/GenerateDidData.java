@@ -7,8 +7,10 @@ import uk.nhs.tto.lake.Sessions;
 /**
  * Writes a did40-like data set of any size as Parquet for the scale benchmark:
  * {@code GenerateDidData OUT SERVICES CLIENTS_PER_SERVICE [SEED]} gives SERVICES × CLIENTS_PER_SERVICE clients with
- * two rows each (columns service_id, client_id, cohort, time, score). {@code GenerateDidData --csv IN.parquet
- * OUT.csv} copies such a file to one CSV file (for timing other tools, e.g. lme4, on the same data).
+ * two rows each (columns service_id, client_id, cohort, time, score), in order of service and client, as a warehouse
+ * export would be. {@code GenerateDidData --csv IN.parquet OUT.csv} copies such a file to one CSV file (for timing
+ * other tools, e.g. lme4, on the same data); {@code GenerateDidData --unordered IN.parquet OUT.parquet} copies it
+ * with its rows in random order (for timing the engine on rows that are not grouped).
  */
 public final class GenerateDidData {
 
@@ -17,6 +19,13 @@ public final class GenerateDidData {
   public static void main(String[] args) throws java.io.IOException {
     if (args.length == 3 && args[0].equals("--csv")) {
       toCsv(args[1], args[2]);
+      return;
+    }
+    if (args.length == 3 && args[0].equals("--unordered")) {
+      SparkSession spark = Sessions.forJob("did data in random order", java.util.Map.of());
+      spark.read().parquet(args[1]).orderBy(org.apache.spark.sql.functions.rand(41)).write().mode(SaveMode.Overwrite)
+          .parquet(args[2]);
+      spark.stop();
       return;
     }
     if (args.length < 3) {
