@@ -20,7 +20,8 @@ import uk.nhs.tto.stats.formula.Formula;
  * distributed pass over the data.
  *
  * <p>How: the data are reduced to {@link Moments} — per (parent group, group size) sums of the model matrix's
- * cross-products — by two chained Spark aggregations in one job; the driver collects only that reduced table and
+ * cross-products — by two chained Spark aggregations in one job (or, for rows that arrive sorted by group, by one
+ * streaming pass with no shuffle: {@link OrderedGroups}); the driver collects only that reduced table and
  * optimises the profiled (RE)ML likelihood over the variance ratios from it ({@link NestedLikelihood}), then
  * derives SEs, Satterthwaite df and BLUPs from the same table.
  *

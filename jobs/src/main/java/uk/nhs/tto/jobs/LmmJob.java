@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import uk.nhs.tto.analysis.ScanBaseline;
 import uk.nhs.tto.errors.TtoException;
 import uk.nhs.tto.stats.FitOptions;
 import uk.nhs.tto.stats.LmmFit;
@@ -31,7 +32,8 @@ public final class LmmJob implements Job {
         "  --baseline C=L,…   baseline level L for categorical column C",
         "  --factor C,…       treat numeric columns as categorical",
         "  --json FILE        write the fit as JSON (SPEC §7 lmm, with a timing breakdown)",
-        "  --cache true       read the data into memory first, so the fit's time excludes reading (benchmarks)");
+        "  --cache true       read the data into memory first, so the fit's time excludes reading (benchmarks)",
+        "  --time-scan        first time one plain scan of the data (every column), to compare the fit with");
   }
 
   @Override
@@ -51,6 +53,7 @@ public final class LmmJob implements Job {
       rows.count();
     }
     double loadSeconds = (System.nanoTime() - loading) / 1e9;
+    Double scanSeconds = args.has("time-scan") ? ScanBaseline.seconds(rows) : null;
     LmmFit fit = MixedModel.fit(rows, formula, options);
     double totalSeconds = (System.nanoTime() - started) / 1e9;
 
@@ -67,6 +70,9 @@ public final class LmmJob implements Job {
     timing.put("load_seconds", loadSeconds);
     timing.put("aggregate_seconds", fit.timing().aggregateSeconds());
     timing.put("optimise_seconds", fit.timing().optimiseSeconds());
+    if (scanSeconds != null) {
+      timing.put("scan_seconds", scanSeconds);
+    }
     timing.put("total_seconds", totalSeconds);
     json.put("timing", timing);
     ctx.writeJsonIfAsked(json);
