@@ -23,7 +23,6 @@ import org.apache.spark.sql.execution.exchange.ShuffleExchangeLike;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.unsafe.types.UTF8String;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -64,12 +63,12 @@ final class OrderedGroups {
     List<Column> select = new ArrayList<>();
     int[] types = new int[lowest.size()];
     for (int i = 0; i < lowest.size(); i++) {
-      StructField field = data.schema().apply(lowest.get(i));
-      types[i] = keyType(field.dataType());
+      Column key = col(lowest.get(i)); // resolved as Spark resolves names (e.g. in any case)
+      types[i] = keyType(data.select(key).schema().fields()[0].dataType());
       if (types[i] < 0) {
         return Optional.empty();
       }
-      select.add(col(lowest.get(i)));
+      select.add(key);
     }
     // Whether the row is complete, then its values, read only when it is (fewer expressions to compile and run
     // than values guarded one by one).
