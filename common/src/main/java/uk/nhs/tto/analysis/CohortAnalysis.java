@@ -108,6 +108,7 @@ public final class CohortAnalysis {
     try (LakeLock lock = LakeLock.acquire(
         lake.root(), spark.sparkContext().hadoopConfiguration(), LakeLock.ANALYSE, wait, progress)) {
       cleared = UnrecordedRuns.remove(lake);
+      UnrecordedRuns.begin(lake, runId);
       lake.append(DidTable.NAME, spark.createDataFrame(didRows, DidTable.SCHEMA));
       extension.run(inputs, runId);
       String configJson = Provenance.configJson(settings);
@@ -125,6 +126,7 @@ public final class CohortAnalysis {
               Provenance.generatorSeed(lake, settings),
               quality);
       lake.append(RunsTable.NAME, spark.createDataFrame(List.of(RunsTable.toRow(run)), RunsTable.SCHEMA));
+      UnrecordedRuns.end(lake, runId);
     }
     long t3 = System.nanoTime();
     AnalysisResult.Timings timings =

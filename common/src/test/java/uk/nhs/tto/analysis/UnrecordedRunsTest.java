@@ -70,7 +70,8 @@ class UnrecordedRunsTest {
     Settings settings = Settings.defaults().with(Keys.LAKE, lake.root());
     new GoldFixtures.Simulation().services(4, 2).clients(60, 60).generate(3).write(lake);
     AnalysisResult first = CohortAnalysis.run(lake, settings, AsOf.latest(), "analyse");
-    // What a run killed after its results.did commit leaves: its rows, and no results.runs row.
+    // What a run killed after its results.did commit leaves: its marker, its rows, and no results.runs row.
+    UnrecordedRuns.begin(lake, "killed-run");
     lake.append(DidTable.NAME, lake.read(DidTable.NAME).where(col("run_id").equalTo(first.runId()))
         .withColumn("run_id", lit("killed-run")));
 
@@ -78,6 +79,70 @@ class UnrecordedRunsTest {
 
     assertThat(second.cleared()).containsExactly(new UnrecordedRuns.Removed(DidTable.NAME, Set.of("killed-run"), 4));
     assertThat(ids(lake.read(DidTable.NAME))).containsOnly(first.runId(), second.runId()).hasSize(8);
+    assertThat(markers(dir)).as("runs that ended leave no marker").containsExactly(UnrecordedRuns.KEPT);
+  }
+
+  @Test
+  void aLakehouseWithoutMarkersIsScannedOnceThenOnlyMarkedRunsAreLookedFor(SparkSession spark, @TempDir Path dir) {
+    Lake lake = new Lake(spark, dir.resolve("lake").toString());
+    lake.append(RunsTable.NAME, spark.sql("SELECT 'A' AS run_id"));
+    lake.append(DidTable.NAME, spark.sql("SELECT * FROM VALUES ('A', 1), ('OLD', 2) AS t(run_id, x)"));
+
+    assertThat(UnrecordedRuns.remove(lake)).as("written before markers were kept: found by scanning")
+        .containsExactly(new UnrecordedRuns.Removed(DidTable.NAME, Set.of("OLD"), 1));
+    assertThat(markers(dir)).containsExactly(UnrecordedRuns.KEPT);
+
+    // From now on every analyse marks its run before its first results commit, so rows under a run id with no
+    // marker are not looked for: the results tables are not read at all.
+    lake.append(DidTable.NAME, spark.sql("SELECT 'UNMARKED' AS run_id, 3 AS x"));
+    UnrecordedRuns.begin(lake, "KILLED");
+    lake.append(DidTable.NAME, spark.sql("SELECT 'KILLED' AS run_id, 4 AS x"));
+    lake.append("results.subgroups", spark.sql("SELECT 'KILLED' AS run_id, 5 AS y"));
+
+    assertThat(UnrecordedRuns.remove(lake)).containsExactlyInAnyOrder(
+        new UnrecordedRuns.Removed(DidTable.NAME, Set.of("KILLED"), 1),
+        new UnrecordedRuns.Removed("results.subgroups", Set.of("KILLED"), 1));
+    assertThat(ids(lake.read(DidTable.NAME))).containsExactlyInAnyOrder("A", "UNMARKED");
+    assertThat(markers(dir)).containsExactly(UnrecordedRuns.KEPT);
+  }
+
+  @Test
+  void aMarkerLeftByARunKilledAfterItWasRecordedIsDroppedAndNothingDeleted(SparkSession spark, @TempDir Path dir) {
+    Lake lake = new Lake(spark, dir.resolve("lake").toString());
+    assertThat(UnrecordedRuns.remove(lake)).isEmpty(); // a new lakehouse: nothing to scan, markers kept from now
+    UnrecordedRuns.begin(lake, "R");
+    lake.append(DidTable.NAME, spark.sql("SELECT 'R' AS run_id, 1 AS x"));
+    lake.append(RunsTable.NAME, spark.sql("SELECT 'R' AS run_id"));
+    long version = lake.version(DidTable.NAME);
+
+    assertThat(UnrecordedRuns.remove(lake)).isEmpty();
+    assertThat(lake.version(DidTable.NAME)).isEqualTo(version);
+    assertThat(markers(dir)).containsExactly(UnrecordedRuns.KEPT);
+  }
+
+  @Test
+  void aResultsTableWhoseFirstCommitWasKilledHasNothingToRemove(SparkSession spark, @TempDir Path dir)
+      throws java.io.IOException {
+    // A run killed while it created results.did: the table's log folder exists, with no version in it.
+    Lake lake = new Lake(spark, dir.resolve("lake").toString());
+    assertThat(UnrecordedRuns.remove(lake)).isEmpty();
+    UnrecordedRuns.begin(lake, "K");
+    java.nio.file.Files.createDirectories(dir.resolve("lake/results/did/_delta_log"));
+
+    assertThat(UnrecordedRuns.remove(lake)).isEmpty();
+    assertThat(markers(dir)).containsExactly(UnrecordedRuns.KEPT);
+    lake.append(DidTable.NAME, spark.sql("SELECT 'NEXT' AS run_id, 1 AS x"));
+    assertThat(ids(lake.read(DidTable.NAME))).containsExactly("NEXT");
+  }
+
+  /** The files in the lakehouse's run-marker folder. */
+  private static List<String> markers(Path dir) {
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir.resolve("lake")
+        .resolve(UnrecordedRuns.MARKERS))) {
+      return files.map(f -> f.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test
