@@ -27,19 +27,20 @@ import org.apache.spark.unsafe.types.UTF8String;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * Moments of long-format rows that arrive ordered by group — each lowest-level group's rows next to each other, the
- * groups in increasing key order within every partition, and no two partitions' key ranges overlapping — in one
- * pass with no shuffle: each task streams its partition, closes a group when the key changes (its Σz and Σzzᵀ are
- * then complete) and adds it to its cell (parent group, n) at once. Only the cells and the first and last group of
- * each partition (which may continue in a neighbouring partition) reach the driver, which merges them. Data
- * exported from a warehouse or a statistics package are usually in this order (sorted by service, then client);
- * {@code scripts/tto lmm} reads them this way.
+ * Moments of long-format rows that arrive ordered by group — each lowest-level group's rows next to each other and
+ * the groups in increasing key order, within runs of rows whose key ranges do not overlap (a partition is one run,
+ * or a few when Spark packs several sorted files into it) — in one pass with no shuffle: each task streams its
+ * partition, closes a group when the key changes (its Σz and Σzzᵀ are then complete) and adds it to its cell
+ * (parent group, n) at once. Only the cells and the first and last group of each run (which may continue in another
+ * run) reach the driver, which merges them. Data exported from a warehouse or a statistics package are usually in
+ * this order (sorted by service, then client); {@code scripts/tto lmm} reads them this way.
  *
- * <p>The order is checked, not assumed: a task that meets a key lower than or equal to an earlier group's stops at
- * once and reports it, and the driver checks that the partitions' key ranges meet at most at their ends. Either
- * failure returns empty, and {@link SparkMoments} then groups the rows with its shuffle, so the moments are the
- * same either way. Rows are only tried in order when the plan that produces them has no shuffle (a shuffle leaves
- * rows unordered, and running it twice would double the cost); keys must be integers or strings, without nulls.
+ * <p>The order is checked, not assumed: a lower key starts a new run, and a task whose partition holds more than
+ * {@value #MAX_RUNS} runs, or a null key, stops at once and reports it; the driver then checks that the runs' key
+ * ranges meet at most at their ends. Either failure returns empty, and {@link SparkMoments} then groups the rows
+ * with its shuffle, so the moments are the same either way. Rows are only tried in order when the plan that
+ * produces them has no shuffle (a shuffle leaves rows unordered, and running it twice would double the cost); keys
+ * must be integers or strings.
  */
 final class OrderedGroups {
 
@@ -174,14 +175,31 @@ final class OrderedGroups {
     }
   }
 
-  /** What a task reports: whether its rows were in order, its first and last group, and the cells of the others. */
+  /** What a task reports: whether its rows were in order, its runs' end groups, and the cells of the others. */
   static final class Partition implements Serializable {
     private static final long serialVersionUID = 1L;
     boolean ordered = true;
-    Group first;
-    Group last;
+    /** The partition's runs of increasing keys, each by its first and last group. */
+    final List<Run> runs = new ArrayList<>();
     final Map<List<Object>, Cell> cells = new HashMap<>();
   }
+
+  /**
+   * A run of rows in increasing key order: its first and last group (the same group when it has one: then last is
+   * null), which may continue in another run; its other groups are in its partition's cells.
+   */
+  record Run(Group first, Group last) implements Serializable {
+    Group end() {
+      return last != null ? last : first;
+    }
+  }
+
+  /**
+   * Most runs one partition may hold before it counts as not in order. Spark packs several small files into one
+   * partition (so a sorted folder of files gives a few runs per partition); rows in no order give a new run every
+   * row or two and stop here at once.
+   */
+  static final int MAX_RUNS = 256;
 
   /** The task: streams a partition's rows (keys, complete flag, values) through a {@link Stream}. */
   static final class Reducer implements FlatMapFunction<Iterator<InternalRow>, Partition> {
@@ -210,8 +228,8 @@ final class OrderedGroups {
 
   /**
    * One partition's rows in arrival order. The open group's key and sums live in reused arrays and the current
-   * parent's cells in a small map by n, so a group costs no allocation; only a new parent, and the partition's
-   * first and last group, make objects. Small methods, so that the JIT compiles the per-row path on its own.
+   * parent's cells in a small map by n, so a group costs no allocation; only a new parent, and each run's first
+   * and last group, make objects. Small methods, so that the JIT compiles the per-row path on its own.
    */
   private static final class Stream {
     private final int[] types;
@@ -226,6 +244,8 @@ final class OrderedGroups {
     private Map<Long, Cell> parentCells = new HashMap<>();
     private List<Object> parent;
     private boolean started;
+    /** The current run's first group, once closed. */
+    private Group runFirst;
 
     Stream(int[] types, int pathLength, int free) {
       this.types = types;
@@ -238,15 +258,22 @@ final class OrderedGroups {
       this.z = new double[free];
     }
 
-    /** Adds a row; false when the rows turn out not to be in order (a lower or repeated key, or a null one). */
+    /** Adds a row; false when the rows turn out not to be in order (too many runs, or a null key). */
     boolean accept(InternalRow row) {
       int changed = started ? firstChange(row) : 0;
       if (changed >= 0) {
-        if (changed > k || (started && before(row, changed))) {
+        if (changed > k) {
           out.ordered = false;
           return false;
         }
-        if (started) {
+        if (started && before(row, changed)) {
+          // A lower key: the run ends here (e.g. the next file of a partition) and a new one starts.
+          endRun();
+          if (out.runs.size() >= MAX_RUNS) {
+            out.ordered = false;
+            return false;
+          }
+        } else if (started) {
           close(changed < pathLength);
         }
         if (!read(row)) {
@@ -277,8 +304,8 @@ final class OrderedGroups {
 
     /** Closes the open group into the partition's first group or its parent's cell. */
     private void close(boolean newParent) {
-      if (out.first == null) {
-        out.first = copy();
+      if (runFirst == null) {
+        runFirst = copy();
       } else {
         if (parent == null) {
           parent = path();
@@ -291,17 +318,17 @@ final class OrderedGroups {
     }
 
     Partition finish() {
-      if (out.ordered) {
-        fileParent();
-        if (started) {
-          if (out.first == null) {
-            out.first = copy();
-          } else {
-            out.last = copy();
-          }
-        }
+      if (out.ordered && started) {
+        endRun();
       }
       return out;
+    }
+
+    /** Ends the current run with the open group. */
+    private void endRun() {
+      fileParent();
+      out.runs.add(runFirst == null ? new Run(copy(), null) : new Run(runFirst, copy()));
+      runFirst = null;
     }
 
     /** Files the finished parent's cells under (its path, n). */
@@ -412,30 +439,28 @@ final class OrderedGroups {
    * partitions), or empty when a partition was out of order or two partitions' key ranges overlap.
    */
   private static Optional<Map<List<Object>, Cell>> merge(List<Partition> partitions, Reducer reducer) {
-    List<Partition> used = new ArrayList<>();
+    List<Run> runs = new ArrayList<>();
     for (Partition p : partitions) {
       if (!p.ordered) {
         return Optional.empty();
       }
-      if (p.first != null) {
-        used.add(p);
-      }
+      runs.addAll(p.runs);
     }
-    // Sorted by first key, each partition must start at or after the previous one's last key: then a group inside
-    // a partition (neither its first nor its last) appears nowhere else.
-    used.sort((x, y) -> compareKeys(x.first.key, y.first.key));
-    for (int i = 1; i < used.size(); i++) {
-      Partition before = used.get(i - 1);
-      Group end = before.last != null ? before.last : before.first;
-      if (compareKeys(end.key, used.get(i).first.key) > 0) {
+    // Sorted by first key, each run must start at or after the previous one's last key: then a group inside a run
+    // (neither its first nor its last) appears nowhere else.
+    runs.sort((x, y) -> compareKeys(x.first().key, y.first().key));
+    for (int i = 1; i < runs.size(); i++) {
+      if (compareKeys(runs.get(i - 1).end().key, runs.get(i).first().key) > 0) {
         return Optional.empty();
       }
     }
     Map<List<Object>, Cell> cells = new LinkedHashMap<>();
-    Map<List<Object>, Group> ends = new LinkedHashMap<>();
-    for (Partition p : used) {
+    for (Partition p : partitions) {
       p.cells.forEach((key, cell) -> cells.computeIfAbsent(key, c -> new Cell(reducer.free)).add(cell));
-      for (Group g : Arrays.asList(p.first, p.last)) {
+    }
+    Map<List<Object>, Group> ends = new LinkedHashMap<>();
+    for (Run run : runs) {
+      for (Group g : Arrays.asList(run.first(), run.last())) {
         if (g != null) {
           Group merged = ends.computeIfAbsent(List.of(g.key), c -> new Group(g.key, reducer.free));
           merged.add(g);

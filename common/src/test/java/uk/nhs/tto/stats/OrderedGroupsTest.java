@@ -20,9 +20,9 @@ import uk.nhs.tto.testing.SparkExtension;
 
 /**
  * Rows that arrive ordered by group are reduced as they stream past, with no shuffle ({@link OrderedGroups}): a
- * group may span any number of partitions and the fit is still lme4's; rows out of order, partitions whose key
- * ranges overlap and plans with a shuffle are left to the shuffle, which gives the same fit; incomplete rows are
- * dropped and counted the same way on both paths.
+ * group may span any number of partitions, a partition may hold several sorted runs (files), and the fit is still
+ * lme4's; rows out of order, runs whose key ranges overlap and plans with a shuffle are left to the shuffle, which
+ * gives the same fit; incomplete rows are dropped and counted the same way on both paths.
  */
 @ExtendWith(SparkExtension.class)
 class OrderedGroupsTest {
@@ -67,6 +67,26 @@ class OrderedGroupsTest {
         assertThat(OrderedGroups.cells(rows, design(rows, expected))).as(data[0] + " in order").isPresent();
         ReferenceFitsTest.assertMatches(fit(rows, expected), expected);
       }
+    }
+  }
+
+  @Test
+  void aPartitionHoldingSeveralSortedFilesIsStreamedRunByRun(SparkSession spark) {
+    // Spark packs small files into one partition in any order: here one partition holds did40's rows 8,001-16,000
+    // and then rows 1-8,001 (the cut at 8,001 splits a client between the two runs), the other the rest.
+    Dataset<Row> file = csv(spark, "did40.csv");
+    List<Row> all = file.collectAsList();
+    List<Row> packed = new ArrayList<>(all.subList(8001, 16000));
+    packed.addAll(all.subList(0, 8001));
+    packed.addAll(all.subList(16000, all.size()));
+    Dataset<Row> rows = spark.createDataFrame(new JavaSparkContext(spark.sparkContext())
+        .parallelize(List.of(new ArrayList<>(packed.subList(0, 16000)),
+            new ArrayList<>(packed.subList(16000, packed.size()))), 2)
+        .flatMap(List::iterator), file.schema());
+    for (String method : List.of("REML", "ML")) {
+      JsonNode expected = expected("did40.csv", method);
+      assertThat(OrderedGroups.cells(rows, design(rows, expected))).isPresent();
+      ReferenceFitsTest.assertMatches(fit(rows, expected), expected);
     }
   }
 
