@@ -320,7 +320,8 @@ public final class Moments implements Serializable {
     return cells.size();
   }
 
-  private static void addInto(double[] target, double[] source) {
+  /** Adds {@code source} into {@code target}, element by element. */
+  static void addInto(double[] target, double[] source) {
     for (int i = 0; i < target.length; i++) {
       target[i] += source[i];
     }

@@ -126,12 +126,8 @@ final class OrderedGroups {
     void add(Group other) {
       rows += other.rows;
       n += other.n;
-      for (int a = 0; a < s.length; a++) {
-        s[a] += other.s[a];
-      }
-      for (int k = 0; k < zz.length; k++) {
-        zz[k] += other.zz[k];
-      }
+      Moments.addInto(s, other.s);
+      Moments.addInto(zz, other.zz);
     }
   }
 
@@ -158,20 +154,14 @@ final class OrderedGroups {
           vc[at++] += g.s[a] * g.s[b];
         }
       }
-      for (int k = 0; k < vr.length; k++) {
-        vr[k] += g.zz[k];
-      }
+      Moments.addInto(vr, g.zz);
     }
 
     void add(Cell other) {
       m += other.m;
       dropped += other.dropped;
-      for (int k = 0; k < vc.length; k++) {
-        vc[k] += other.vc[k];
-      }
-      for (int k = 0; k < vr.length; k++) {
-        vr[k] += other.vr[k];
-      }
+      Moments.addInto(vc, other.vc);
+      Moments.addInto(vr, other.vr);
     }
   }
 
