@@ -259,7 +259,7 @@ final class SparkMoments {
    * The free design columns' values (the response for the last column, index p), each variable read through
    * {@code variable}, zeroed where {@code complete} is false so that an incomplete row adds nothing.
    */
-  static List<Column> guardedValues(
+  private static List<Column> guardedValues(
       Design design, List<Integer> free, Column complete, Function<String, Column> variable) {
     List<Column> values = new ArrayList<>();
     for (int j : free) {
