@@ -17,6 +17,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.execution.QueryExecution;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
 import org.apache.spark.sql.execution.exchange.ShuffleExchangeLike;
@@ -50,37 +51,38 @@ final class OrderedGroups {
 
   private OrderedGroups() {}
 
-  /**
-   * The rows {@link SparkMoments#fold} takes — one per (parent path, n): split {@link Moments#ALL}, path values as
-   * strings, n, m, dropped rows, cell sums, row sums — or empty when {@code data} are not ordered by group.
-   */
-  static Optional<List<Row>> cells(Dataset<Row> data, Design design) {
-    if (hasShuffle(data.queryExecution().executedPlan())) {
-      return Optional.empty();
-    }
+  /** The Moments of {@code data} from one streaming pass, or empty when {@code data} are not ordered by group. */
+  static Optional<Moments> moments(Dataset<Row> data, Design design) {
     Nesting nesting = new Nesting(design.formula());
     List<String> lowest = nesting.lowestKey();
+    int pathLength = nesting.pathKey().size();
     List<Integer> free = SparkMoments.free(design);
+    // The group keys, whether the row is complete, then its values, read only when it is (fewer expressions to
+    // compile and run than values guarded one by one). Planned once: for the shuffle check and for the pass.
     List<Column> select = new ArrayList<>();
-    int[] types = new int[lowest.size()];
-    for (int i = 0; i < lowest.size(); i++) {
-      Column key = col(lowest.get(i)); // resolved as Spark resolves names (e.g. in any case)
-      types[i] = keyType(data.select(key).schema().fields()[0].dataType());
-      if (types[i] < 0) {
-        return Optional.empty();
-      }
-      select.add(key);
+    for (String key : lowest) {
+      select.add(col(key));
     }
-    // Whether the row is complete, then its values, read only when it is (fewer expressions to compile and run
-    // than values guarded one by one).
     select.add(design.sparkComplete());
     for (int j : free) {
       select.add(j == design.p() ? design.sparkResponse(functions::col) : design.sparkColumn(j, functions::col));
     }
-    Reducer reducer = new Reducer(types, nesting.pathKey().size(), free.size());
-    List<Partition> partitions = data.select(select.toArray(new Column[0])).queryExecution().toRdd().toJavaRDD()
-        .mapPartitions(reducer).collect();
-    return merge(partitions, reducer).map(cells -> rows(cells, nesting.pathKey().size(), free.size()));
+    Dataset<Row> projected = data.select(select.toArray(new Column[0]));
+    QueryExecution plan = projected.queryExecution();
+    if (hasShuffle(plan.executedPlan())) {
+      return Optional.empty();
+    }
+    int[] types = new int[lowest.size()];
+    for (int i = 0; i < lowest.size(); i++) {
+      types[i] = keyType(projected.schema().fields()[i].dataType());
+      if (types[i] < 0) {
+        return Optional.empty();
+      }
+    }
+    Reducer reducer = new Reducer(types, pathLength, free.size());
+    List<Partition> partitions = plan.toRdd().toJavaRDD().mapPartitions(reducer).collect();
+    return merge(partitions, reducer).map(cells -> SparkMoments.fold(design, nesting, free, pathLength,
+        rows(cells, pathLength, free.size())));
   }
 
   private static boolean hasShuffle(SparkPlan plan) {
@@ -463,6 +465,10 @@ final class OrderedGroups {
     return Optional.of(cells);
   }
 
+  /**
+   * The cells as the rows {@link SparkMoments#fold} takes — one per (parent path, n): split {@link Moments#ALL}, path
+   * values as strings, n, m, dropped rows, cell sums, row sums — so both paths fold alike.
+   */
   private static List<Row> rows(Map<List<Object>, Cell> cells, int pathLength, int free) {
     List<Row> out = new ArrayList<>(cells.size());
     for (Map.Entry<List<Object>, Cell> e : cells.entrySet()) {

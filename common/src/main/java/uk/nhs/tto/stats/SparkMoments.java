@@ -49,10 +49,9 @@ final class SparkMoments {
    * grouped by {@link #plan}'s shuffle.
    */
   static Moments aggregate(Dataset<Row> data, Design design, String splitColumn) {
-    Optional<List<Row>> ordered = splitColumn == null ? OrderedGroups.cells(data, design) : Optional.empty();
+    Optional<Moments> ordered = splitColumn == null ? OrderedGroups.moments(data, design) : Optional.empty();
     if (ordered.isPresent()) {
-      Nesting nesting = new Nesting(design.formula());
-      return fold(design, nesting, free(design), nesting.pathKey().size(), ordered.get());
+      return ordered.get();
     }
     PlannedMoments planned = plan(data, design, splitColumn, List.of());
     return planned.fold(planned.aggregation().collectAsList());

@@ -64,7 +64,7 @@ class OrderedGroupsTest {
       Dataset<Row> rows = sliced(spark, file, file.collectAsList(), Integer.parseInt(data[1]));
       for (String method : List.of("REML", "ML")) {
         JsonNode expected = expected(data[0], method);
-        assertThat(OrderedGroups.cells(rows, design(rows, expected))).as(data[0] + " in order").isPresent();
+        assertThat(OrderedGroups.moments(rows, design(rows, expected))).as(data[0] + " in order").isPresent();
         ReferenceFitsTest.assertMatches(fit(rows, expected), expected);
       }
     }
@@ -85,7 +85,7 @@ class OrderedGroupsTest {
         .flatMap(List::iterator), file.schema());
     for (String method : List.of("REML", "ML")) {
       JsonNode expected = expected("did40.csv", method);
-      assertThat(OrderedGroups.cells(rows, design(rows, expected))).isPresent();
+      assertThat(OrderedGroups.moments(rows, design(rows, expected))).isPresent();
       ReferenceFitsTest.assertMatches(fit(rows, expected), expected);
     }
   }
@@ -97,7 +97,7 @@ class OrderedGroupsTest {
     Collections.shuffle(shuffled, new Random(7));
     Dataset<Row> rows = sliced(spark, file, shuffled, 4);
     JsonNode expected = expected("did40.csv", "REML");
-    assertThat(OrderedGroups.cells(rows, design(rows, expected))).isEmpty();
+    assertThat(OrderedGroups.moments(rows, design(rows, expected))).isEmpty();
     ReferenceFitsTest.assertMatches(fit(rows, expected), expected);
   }
 
@@ -115,7 +115,7 @@ class OrderedGroupsTest {
     both.addAll(second);
     Dataset<Row> rows = sliced(spark, file, both, 2);
     JsonNode expected = expected("Pastes.csv", "REML");
-    assertThat(OrderedGroups.cells(rows, design(rows, expected))).isEmpty();
+    assertThat(OrderedGroups.moments(rows, design(rows, expected))).isEmpty();
     LmmFit fit = fit(rows, expected);
     assertThat(fit.groups()).containsEntry("cask:batch", 30L);
     ReferenceFitsTest.assertMatches(fit, expected);
@@ -124,7 +124,7 @@ class OrderedGroupsTest {
   @Test
   void aPlanWithAShuffleIsNotStreamed(SparkSession spark) {
     Dataset<Row> rows = csv(spark, "did40.csv").repartition(3);
-    assertThat(OrderedGroups.cells(rows, design(rows, expected("did40.csv", "REML")))).isEmpty();
+    assertThat(OrderedGroups.moments(rows, design(rows, expected("did40.csv", "REML")))).isEmpty();
   }
 
   @Test
@@ -141,7 +141,7 @@ class OrderedGroupsTest {
     Dataset<Row> data = sliced(spark, file, rows, 5);
     JsonNode expected = expected("did40.csv", "REML");
     Design design = design(data, expected);
-    assertThat(OrderedGroups.cells(data, design)).isPresent();
+    assertThat(OrderedGroups.moments(data, design)).isPresent();
     PlannedMoments planned = SparkMoments.plan(data, design, null, List.of());
     LmmFit shuffled = Fitter.fit(planned.fold(planned.aggregation().collectAsList()), Moments.ALL,
         ReferenceFitsTest.options(expected), 0);
