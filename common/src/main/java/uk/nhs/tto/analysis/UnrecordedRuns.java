@@ -65,7 +65,7 @@ public final class UnrecordedRuns {
    */
   public static List<Removed> remove(Lake lake) {
     FileSystem fs = fileSystem(lake);
-    Path folder = new Path(lake.root(), MARKERS);
+    Path folder = folder(lake);
     try {
       if (!fs.exists(new Path(folder, KEPT))) {
         Set<String> recorded = recordedRuns(lake);
@@ -74,14 +74,11 @@ public final class UnrecordedRuns {
         fs.create(new Path(folder, KEPT), true).close();
         return removed;
       }
-      List<Path> markers = new ArrayList<>();
       Set<String> marked = new TreeSet<>();
       for (FileStatus f : fs.listStatus(folder)) {
-        if (!f.getPath().getName().equals(KEPT)) {
-          markers.add(f.getPath());
-          marked.add(f.getPath().getName());
-        }
+        marked.add(f.getPath().getName());
       }
+      marked.remove(KEPT);
       if (marked.isEmpty()) {
         return List.of();
       }
@@ -90,8 +87,8 @@ public final class UnrecordedRuns {
           .collect(Collectors.toCollection(TreeSet::new));
       List<Removed> removed = unrecorded.isEmpty() ? List.of()
           : removeRows(lake, col("run_id").isin(unrecorded.toArray()), id -> true);
-      for (Path marker : markers) {
-        fs.delete(marker, false);
+      for (String runId : marked) {
+        end(lake, runId);
       }
       return removed;
     } catch (IOException e) {
@@ -102,7 +99,7 @@ public final class UnrecordedRuns {
   /** Marks {@code runId} as writing results; before its first results commit, under the analyse lock. */
   public static void begin(Lake lake, String runId) {
     try {
-      fileSystem(lake).create(new Path(new Path(lake.root(), MARKERS), runId), false).close();
+      fileSystem(lake).create(marker(lake, runId), false).close();
     } catch (IOException e) {
       throw storage(lake, e);
     }
@@ -111,7 +108,7 @@ public final class UnrecordedRuns {
   /** Drops the mark of {@code runId}, once {@code results.runs} names it. */
   public static void end(Lake lake, String runId) {
     try {
-      fileSystem(lake).delete(new Path(new Path(lake.root(), MARKERS), runId), false);
+      fileSystem(lake).delete(marker(lake, runId), false);
     } catch (IOException e) {
       throw storage(lake, e);
     }
@@ -157,6 +154,16 @@ public final class UnrecordedRuns {
     return lake.read(RunsTable.NAME).select("run_id").collectAsList().stream()
         .map(r -> r.getString(0))
         .collect(Collectors.toSet());
+  }
+
+  /** The folder of the run markers. */
+  private static Path folder(Lake lake) {
+    return new Path(lake.root(), MARKERS);
+  }
+
+  /** The marker file of {@code runId}. */
+  private static Path marker(Lake lake, String runId) {
+    return new Path(folder(lake), runId);
   }
 
   private static FileSystem fileSystem(Lake lake) {
