@@ -1,9 +1,12 @@
 package uk.nhs.tto.subgroups;
 
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.stddev_samp;
 import static org.apache.spark.sql.functions.when;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -30,8 +33,8 @@ import uk.nhs.tto.testing.SparkExtension;
 
 /**
  * The subgroup analyses on small simulated gold tables: every per-level estimate is the engine's fit of that level's
- * rows alone (built here directly from the gold tables, not by the code under test), and the run's tests carry
- * Holm and Benjamini–Hochberg adjustments.
+ * rows alone and every level's description the summary of those rows (both built here directly from the gold tables,
+ * not by the code under test), and the run's tests carry Holm and Benjamini–Hochberg adjustments.
  */
 @ExtendWith(SparkExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -127,6 +130,42 @@ class SubgroupAnalysisTest {
         .count();
     assertThat(gender.df()).isEqualTo(bothCohorts - 1);
     assertThat(result.test("PHQ9", Dimension.SERVICE).method()).contains("service:cohort variance");
+  }
+
+  @Test
+  void eachLevelIsDescribedByItsOwnRows() {
+    Column high = col("intensity").equalTo("HIGH");
+    assertDescribedByItsRows("PHQ9", Dimension.PERSONALITY, "yes", high.and(col("personality_difficulty")));
+    assertDescribedByItsRows("GAD7", Dimension.AGE_BAND, "26-35", high.and(col("age_band").equalTo("26-35")));
+    assertDescribedByItsRows("PHQ9", Dimension.INTENSITY, "LOW", col("intensity").equalTo("LOW"));
+    assertDescribedByItsRows("GAD7", Dimension.ALL, "all", high);
+    assertDescribedByItsRows("PHQ9", Dimension.SERVICE, "S003", high.and(col("service_id").equalTo("S003")));
+  }
+
+  /** Each cohort's clients, mean first, last and change scores and SD of change, by Spark's own aggregates. */
+  private void assertDescribedByItsRows(String measure, Dimension d, String level, Column rows) {
+    Map<String, Row> expected = new java.util.HashMap<>();
+    courses.where(col("finished").and(col("cohort").isin("pre", "post")))
+        .join(pairs.where(col("measure").equalTo(measure)).drop("service_id"), "PathwayID")
+        .where(rows)
+        .withColumn("change", col("last_score").minus(col("first_score")))
+        .groupBy("cohort")
+        .agg(count(lit(1)), avg("first_score"), avg("last_score"), avg("change"), stddev_samp("change"))
+        .collectAsList()
+        .forEach(r -> expected.put(r.getString(0), r));
+    LevelEstimate estimate = result.level(measure, d, level);
+    assertThat(estimate).as(measure + " " + d + " " + level).isNotNull();
+    for (String cohort : List.of("pre", "post")) {
+      CohortSummary actual = cohort.equals("pre") ? estimate.cohorts().pre() : estimate.cohorts().post();
+      Row e = expected.get(cohort);
+      String what = measure + " " + d + " " + level + " " + cohort;
+      assertThat(e).as(what + " has rows").isNotNull();
+      assertThat(actual.clients()).as(what + " clients").isEqualTo(e.getLong(1));
+      assertThat(actual.meanFirst()).as(what + " mean first").isCloseTo(e.getDouble(2), within(1e-9));
+      assertThat(actual.meanLast()).as(what + " mean last").isCloseTo(e.getDouble(3), within(1e-9));
+      assertThat(actual.meanChange()).as(what + " mean change").isCloseTo(e.getDouble(4), within(1e-9));
+      assertThat(actual.sdChange()).as(what + " SD of change").isCloseTo(e.getDouble(5), within(1e-9));
+    }
   }
 
   @Test
