@@ -110,7 +110,7 @@ public final class MixedModel {
       String splitColumn, FitOptions options, List<Map<String, Column>> observations) {
     PlannedMoments planned =
         planBySplitOfGroups(groups, groupColumn, formula, splitColumn, options, observations, List.of());
-    return planned.fold(planned.aggregation().collectAsList());
+    return planned.collect();
   }
 
   /**

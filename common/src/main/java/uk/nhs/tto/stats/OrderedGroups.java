@@ -82,7 +82,7 @@ final class OrderedGroups {
     Reducer reducer = new Reducer(types, pathLength, free.size());
     List<Partition> partitions = plan.toRdd().toJavaRDD().mapPartitions(reducer).collect();
     return merge(partitions, reducer).map(cells -> SparkMoments.fold(design, nesting, free, pathLength,
-        rows(cells, pathLength, free.size())));
+        rows(cells, pathLength, free.size()).iterator()));
   }
 
   private static boolean hasShuffle(SparkPlan plan) {

@@ -47,7 +47,17 @@ public final class PlannedMoments {
 
   /** The Moments from the collected rows of {@link #aggregation()}. */
   public Moments fold(List<Row> collected) {
-    return SparkMoments.fold(design, nesting, free, pathLength, collected);
+    return SparkMoments.fold(design, nesting, free, pathLength, collected.iterator());
+  }
+
+  /**
+   * Runs the aggregation and folds its rows as they arrive ({@link Dataset#toLocalIterator()}; with adaptive
+   * execution, as both profiles run, its few partitions are fetched one after another), without ever holding them
+   * all: a national subgroup run collects half a million cells, whose boxed rows, held at once, made the garbage
+   * collector copy gigabytes (pauses of over 3 s) where folding them one by one leaves only short-lived garbage.
+   */
+  public Moments collect() {
+    return SparkMoments.fold(design, nesting, free, pathLength, aggregation.toLocalIterator());
   }
 
   /**

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -298,10 +299,11 @@ final class SparkMoments {
    * Folds the collected rows of {@link #plan}'s aggregation — (split, parent path…, n, m, dropped, cell sums, row
    * sums) — into Moments (on the driver; the rows are few).
    */
-  static Moments fold(Design design, Nesting nesting, List<Integer> free, int pathLength, List<Row> collected) {
+  static Moments fold(Design design, Nesting nesting, List<Integer> free, int pathLength, Iterator<Row> collected) {
     int q = design.p() + 1;
     Moments out = new Moments(design, nesting);
-    for (Row r : collected) {
+    while (collected.hasNext()) {
+      Row r = collected.next();
       String split = r.getString(0);
       List<String> path = new ArrayList<>(pathLength);
       for (int i = 0; i < pathLength; i++) {
