@@ -297,7 +297,8 @@ final class SparkMoments {
 
   /**
    * Folds the collected rows of {@link #plan}'s aggregation — (split, parent path…, n, m, dropped, cell sums, row
-   * sums) — into Moments (on the driver; the rows are few).
+   * sums) — into Moments, on the driver, as they arrive (a row per split × parent × n: a few thousand for one
+   * national model, half a million for a national subgroup run).
    */
   static Moments fold(Design design, Nesting nesting, List<Integer> free, int pathLength, Iterator<Row> collected) {
     int q = design.p() + 1;

@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.when;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
@@ -75,9 +76,7 @@ class SubgroupAnalysisTest {
   }
 
   private void assertSameAsSeparateFit(String measure, Dimension d, String level, Column rows, String formula) {
-    Dataset<Row> longRows = courses.where(col("finished").and(col("cohort").isin("pre", "post")))
-        .join(pairs.where(col("measure").equalTo(measure)).drop("service_id"), "PathwayID")
-        .where(rows)
+    Dataset<Row> longRows = levelRows(measure, rows)
         .withColumn("time", explode(array(lit(0), lit(1))))
         .select(
             col("time"),
@@ -102,6 +101,13 @@ class SubgroupAnalysisTest {
     assertThat(estimate.nObs()).isEqualTo(separate.nObs());
     assertThat(estimate.cohorts().pre().clients() + estimate.cohorts().post().clients())
         .isEqualTo(separate.nObs() / 2);
+  }
+
+  /** A level's courses of the comparison (finished, pre or post) with their pairs of {@code measure}. */
+  private Dataset<Row> levelRows(String measure, Column rows) {
+    return courses.where(col("finished").and(col("cohort").isin("pre", "post")))
+        .join(pairs.where(col("measure").equalTo(measure)).drop("service_id"), "PathwayID")
+        .where(rows);
   }
 
   private static void assertRelative(String what, double actual, double expected) {
@@ -144,10 +150,8 @@ class SubgroupAnalysisTest {
 
   /** Each cohort's clients, mean first, last and change scores and SD of change, by Spark's own aggregates. */
   private void assertDescribedByItsRows(String measure, Dimension d, String level, Column rows) {
-    Map<String, Row> expected = new java.util.HashMap<>();
-    courses.where(col("finished").and(col("cohort").isin("pre", "post")))
-        .join(pairs.where(col("measure").equalTo(measure)).drop("service_id"), "PathwayID")
-        .where(rows)
+    Map<String, Row> expected = new HashMap<>();
+    levelRows(measure, rows)
         .withColumn("change", col("last_score").minus(col("first_score")))
         .groupBy("cohort")
         .agg(count(lit(1)), avg("first_score"), avg("last_score"), avg("change"), stddev_samp("change"))
