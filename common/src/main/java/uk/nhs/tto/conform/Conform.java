@@ -3,6 +3,7 @@ package uk.nhs.tto.conform;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.count_if;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.struct;
@@ -17,10 +18,12 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,9 +31,9 @@ import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.storage.StorageLevel;
 import uk.nhs.tto.catalog.MeasureCatalog;
 import uk.nhs.tto.errors.TtoException;
 import uk.nhs.tto.ingest.IdsTable;
@@ -43,8 +46,8 @@ import uk.nhs.tto.lake.Lake;
  *
  * <p>Tables are conformed parent first (referrals, then contacts, then what hangs off them) so that a row whose
  * referral or care contact was quarantined is found to be an orphan by joining the parent's silver table; two
- * tables whose parents are already written are conformed side by side. Each table's bronze is scanned once: its
- * classified rows are persisted while silver, quarantine and the counts are taken from them.
+ * tables whose parents are already written are conformed side by side. A table's silver write also counts its rows
+ * by status; only a table with quarantined rows reads its bronze a second time, for its quarantine write.
  */
 public final class Conform {
 
@@ -344,12 +347,45 @@ public final class Conform {
 
   // ---- classification ---------------------------------------------------------------------------------------
 
-  /** One IDS table's bronze rows, each with its status (ACCEPTED, SUPERSEDED or a rule id); persisted. */
-  private record Classified(IdsTable table, Dataset<Row> rows, List<String> silverColumns) {
+  /**
+   * One IDS table's bronze rows, each with its status (ACCEPTED, SUPERSEDED or a rule id), planned but not
+   * persisted: {@link #accepted()} carries an observation that counts every status while silver is written
+   * ({@link #statusCounts()}), so that pass yields the counts too, and only a table with quarantined rows
+   * classifies its rows a second time, for its quarantine write. Building Spark's in-memory cache of every
+   * classified row for these three uses cost a quarter of derive's CPU (docs/BENCHMARKS.md).
+   *
+   * @param statuses every status a row can have: ACCEPTED, SUPERSEDED and each check's rule, in that order
+   */
+  private record Classified(
+      IdsTable table, Dataset<Row> rows, List<String> silverColumns, List<String> statuses, Observation counts) {
 
     Dataset<Row> accepted() {
-      return rows.filter(col("_status").equalTo(ACCEPTED))
+      List<Column> byStatus = new ArrayList<>();
+      for (int i = 0; i < statuses.size(); i++) {
+        byStatus.add(count_if(col("_status").equalTo(statuses.get(i))).as("s" + i));
+      }
+      return rows.observe(counts, byStatus.get(0), byStatus.subList(1, byStatus.size()).toArray(Column[]::new))
+          .filter(col("_status").equalTo(ACCEPTED))
           .select(silverColumns.stream().map(c -> col(c)).toArray(Column[]::new));
+    }
+
+    /** Rows per status, as the silver write counted them (only once {@link #accepted()} has been written). */
+    Map<String, Long> statusCounts() {
+      Map<String, Object> observed;
+      try {
+        observed = counts.getAsJava();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("derive was interrupted while counting " + table.tableName(), e);
+      }
+      Map<String, Long> out = new LinkedHashMap<>();
+      for (int i = 0; i < statuses.size(); i++) {
+        long n = ((Number) observed.get("s" + i)).longValue();
+        if (n > 0) {
+          out.put(statuses.get(i), n);
+        }
+      }
+      return out;
     }
 
     Dataset<Row> quarantined() {
@@ -410,16 +446,19 @@ public final class Conform {
     LINEAGE.forEach(c -> kept.add(col(c)));
     List.of("_status", "_message", "_record").forEach(c -> kept.add(col(c)));
     silverColumns.stream().filter(c -> !LINEAGE.contains(c)).forEach(c -> kept.add(col(c)));
-    Dataset<Row> rows = classified.select(kept.toArray(Column[]::new)).persist(StorageLevel.MEMORY_AND_DISK());
-    return new Classified(table, rows, silverColumns);
+    Dataset<Row> rows = classified.select(kept.toArray(Column[]::new));
+    Set<String> statuses = new LinkedHashSet<>(List.of(ACCEPTED, SUPERSEDED));
+    checks.forEach(c -> statuses.add(c.rule()));
+    return new Classified(table, rows, silverColumns, List.copyOf(statuses),
+        new Observation("status of " + table.tableName() + " " + UUID.randomUUID()));
   }
 
-  /** Counts the table's outcomes, replaces its derive-stage quarantine rows and releases the persisted rows. */
+  /**
+   * Takes the table's outcomes as its silver write counted them and replaces its derive-stage quarantine rows: with
+   * the quarantined rows, classified again, when there are any; with none (an empty write) when the table exists.
+   */
   private void finish(Classified c) {
-    Map<String, Long> byStatus = new HashMap<>();
-    for (Row r : c.rows().groupBy("_status").count().collectAsList()) {
-      byStatus.put(r.getString(0), r.getLong(1));
-    }
+    Map<String, Long> byStatus = c.statusCounts();
     long accepted = byStatus.getOrDefault(ACCEPTED, 0L);
     long superseded = byStatus.getOrDefault(SUPERSEDED, 0L);
     Map<String, Long> quarantined = new LinkedHashMap<>(byStatus);
@@ -427,14 +466,16 @@ public final class Conform {
     quarantined.remove(SUPERSEDED);
 
     String quarantineTable = Quarantine.tableOf(c.table());
-    if (!quarantined.isEmpty() || lake.exists(quarantineTable)) {
+    if (!quarantined.isEmpty()) {
       lake.replaceWhere(quarantineTable, "stage = '" + Quarantine.STAGE + "'", c.quarantined());
+    } else if (lake.exists(quarantineTable)) {
+      lake.replaceWhere(quarantineTable, "stage = '" + Quarantine.STAGE + "'",
+          lake.spark().createDataFrame(List.of(), Quarantine.SCHEMA));
     }
     String bronzeTable = bronzeName(c.table());
     long bronzeRows = lake.exists(bronzeTable) ? lake.read(bronzeTable).count() : 0L;
     reconciliations.put(
         c.table(), new Reconciliation(c.table().tableName(), bronzeRows, accepted, superseded, quarantined));
-    c.rows().unpersist();
   }
 
   /** Replaces the silver table fed by {@code parts} (one IDS table, or both scored-assessment tables). */
