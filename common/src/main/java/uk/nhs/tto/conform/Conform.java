@@ -465,11 +465,10 @@ public final class Conform {
     quarantined.remove(SUPERSEDED);
 
     String quarantineTable = Quarantine.tableOf(c.table());
-    if (!quarantined.isEmpty()) {
-      lake.replaceWhere(quarantineTable, "stage = '" + Quarantine.STAGE + "'", c.quarantined());
-    } else if (lake.exists(quarantineTable)) {
-      lake.replaceWhere(quarantineTable, "stage = '" + Quarantine.STAGE + "'",
-          lake.spark().createDataFrame(List.of(), Quarantine.SCHEMA));
+    if (!quarantined.isEmpty() || lake.exists(quarantineTable)) {
+      lake.replaceWhere(quarantineTable, "stage = '" + Quarantine.STAGE + "'", quarantined.isEmpty()
+          ? lake.spark().createDataFrame(List.of(), Quarantine.SCHEMA)
+          : c.quarantined());
     }
     String bronzeTable = bronzeName(c.table());
     long bronzeRows = lake.exists(bronzeTable) ? lake.read(bronzeTable).count() : 0L;
