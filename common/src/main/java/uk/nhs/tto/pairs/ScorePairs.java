@@ -1,20 +1,24 @@
 package uk.nhs.tto.pairs;
 
-import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.date_from_unix_date;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.unix_date;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.function.CoGroupFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import uk.nhs.tto.catalog.MeasureCatalog;
 import uk.nhs.tto.conform.ContactCodes;
 
@@ -35,109 +39,87 @@ import uk.nhs.tto.conform.ContactCodes;
  */
 public final class ScorePairs {
 
-  /** The ordering key of an occasion, in SPEC §3 order; every field is non-null so ties are explicit. */
-  private static final String[] OCCASION = {"o_date", "o_source", "o_time", "o_contact"};
+  /** The rows the cogroup returns: gold.score_pairs with its dates as days since 1970-01-01. */
+  private static final StructType OUT =
+      new StructType()
+          .add("PathwayID", DataTypes.StringType)
+          .add("service_id", DataTypes.StringType)
+          .add("measure", DataTypes.StringType)
+          .add("domain", DataTypes.StringType)
+          .add("first_score", DataTypes.IntegerType)
+          .add("last_score", DataTypes.IntegerType)
+          .add("first_day", DataTypes.IntegerType)
+          .add("last_day", DataTypes.IntegerType)
+          .add("n_scores", DataTypes.IntegerType)
+          .add("change", DataTypes.IntegerType);
 
   private ScorePairs() {}
 
   /**
    * Score pairs from silver.assessments and silver.referrals: {@code PathwayID, service_id, measure, domain,
    * first_score, last_score INT, first_date, last_date DATE, n_scores INT, change INT}.
+   *
+   * <p>The scores and referrals are grouped by course in one shuffle (a cogroup) and each course is worked out by
+   * {@link CourseScores}. Expressed as a join and three aggregations (per code, per occasion, per measure) on up to
+   * nine string keys, the same rules cost about three times the CPU at national size (docs/BENCHMARKS.md).
    */
   public static Dataset<Row> derive(Dataset<Row> assessments, Dataset<Row> referrals, MeasureCatalog catalogue) {
-    Dataset<Row> totals = occasionTotals(validScores(assessments, referrals), catalogue);
-    Column occasion = struct(col("o_date"), col("o_source"), col("o_time"), col("o_contact"), col("total"));
-    return totals
-        .groupBy("pathway_id", "service_id", "measure", "domain")
-        .agg(count(lit(1)).as("n_scores"), min(occasion).as("first"), max(occasion).as("last"))
-        .filter(col("n_scores").geq(2))
-        .select(
-            col("pathway_id").as("PathwayID"),
-            col("service_id"),
-            col("measure"),
-            col("domain"),
-            col("first.total").as("first_score"),
-            col("last.total").as("last_score"),
-            col("first.o_date").as("first_date"),
-            col("last.o_date").as("last_date"),
-            col("n_scores").cast(DataTypes.IntegerType).as("n_scores"),
-            col("last.total").minus(col("first.total")).as("change"));
-  }
+    Map<String, Integer> itemsNeeded = new HashMap<>();
+    catalogue.measures().forEach(m -> itemsNeeded.put(m.name(), m.itemsNeeded()));
+    CourseScores course = new CourseScores(itemsNeeded);
 
-  /**
-   * The valid scores of every course with their occasion key: the referral window and, for IDS607, an attended
-   * contact that is not a follow-up. {@code service_id} becomes the course's (the referral's) service.
-   */
-  static Dataset<Row> validScores(Dataset<Row> assessments, Dataset<Row> referrals) {
-    Dataset<Row> windows =
-        referrals.select(
-            col("pathway_id").as("_r_pathway"), col("service_id").as("_r_service"), col("referral_date"),
-            col("discharge_date"));
-    Column inWindow =
-        col("occasion_date").geq(col("referral_date"))
-            .and(col("discharge_date").isNull().or(col("occasion_date").leq(col("discharge_date"))));
     Column fromReferral = col("source").equalTo("IDS606");
-    Column contactCounts = ContactCodes.scoresCount(col("app_type"), col("attend_code"));
-    // A shuffle join, even when the referrals would fit a broadcast: it partitions the scores by PathwayID, which
-    // every aggregation after it groups by (with more keys), so this is the only shuffle of the score rows. A
-    // broadcast join left each of the three aggregations its own shuffle.
-    return assessments
-        .join(windows.hint("shuffle_merge"), assessments.col("pathway_id").equalTo(windows.col("_r_pathway")))
-        .filter(inWindow.and(fromReferral.or(contactCounts)))
+    // Scores that can never count (an IDS607 contact not attended, or a follow-up) stay out of the shuffle.
+    Dataset<Row> scores =
+        assessments
+            .filter(col("pathway_id").isNotNull()
+                .and(fromReferral.or(ContactCodes.scoresCount(col("app_type"), col("attend_code")))))
+            .select(
+                col("pathway_id"), col("measure"), col("domain"), col("code"), col("record_id"), col("score"),
+                unix_date(col("occasion_date")).as("o_day"), fromReferral.as("o_referral"),
+                // "" sorts before every HH:mm, so a missing time comes first; IDS606 occasions have no contact.
+                coalesce(col("occasion_time"), lit("")).as("o_time"),
+                coalesce(col("contact_id"), lit("")).as("o_contact"));
+    Dataset<Row> windows =
+        referrals
+            .filter(col("pathway_id").isNotNull())
+            .select(
+                col("pathway_id"), col("service_id"), unix_date(col("referral_date")).as("r_day"),
+                unix_date(col("discharge_date")).as("d_day"));
+
+    CoGroupFunction<String, Row, Row, Row> pairsOfCourse =
+        (pathway, referralRows, scoreRows) -> {
+          if (!referralRows.hasNext()) {
+            return Collections.emptyIterator();
+          }
+          List<CourseScores.Score> all = new ArrayList<>();
+          scoreRows.forEachRemaining(r -> all.add(new CourseScores.Score(
+              r.getString(1), r.getString(2), r.getString(3), r.getString(4), integer(r, 5), integer(r, 6),
+              r.getBoolean(7), r.getString(8), r.getString(9))));
+          List<Row> out = new ArrayList<>();
+          referralRows.forEachRemaining(ref -> {
+            for (CourseScores.Pair p : course.pairs(integer(ref, 2), integer(ref, 3), all)) {
+              out.add(RowFactory.create(
+                  pathway, ref.getString(1), p.measure(), p.domain(), p.first().total(), p.last().total(),
+                  p.first().day(), p.last().day(), p.n(), p.last().total() - p.first().total()));
+            }
+          });
+          return out.iterator();
+        };
+    return windows
+        .groupBy(col("pathway_id"))
+        .as(Encoders.STRING(), Encoders.row(windows.schema()))
+        .cogroup(
+            scores.groupBy(col("pathway_id")).as(Encoders.STRING(), Encoders.row(scores.schema())),
+            pairsOfCourse,
+            Encoders.row(OUT))
         .select(
-            col("pathway_id"),
-            col("_r_service").as("service_id"),
-            col("measure"),
-            col("domain"),
-            col("code"),
-            col("record_id"),
-            col("score"),
-            col("occasion_date").as("o_date"),
-            when(fromReferral, 0).otherwise(1).as("o_source"),
-            // "" sorts before every HH:mm, so a missing time comes first; IDS606 occasions have no contact.
-            coalesce(col("occasion_time"), lit("")).as("o_time"),
-            coalesce(col("contact_id"), lit("")).as("o_contact"));
+            col("PathwayID"), col("service_id"), col("measure"), col("domain"), col("first_score"),
+            col("last_score"), date_from_unix_date(col("first_day")).as("first_date"),
+            date_from_unix_date(col("last_day")).as("last_date"), col("n_scores"), col("change"));
   }
 
-  /**
-   * One row per course, measure and occasion that has a total: the greatest record id of each code on the
-   * occasion stands, and a multi-item measure needs all its items.
-   */
-  static Dataset<Row> occasionTotals(Dataset<Row> validScores, MeasureCatalog catalogue) {
-    Dataset<Row> needed =
-        catalogue.codes(validScores.sparkSession())
-            .select(col("measure").as("_n_measure"), col("items_needed"))
-            .distinct();
-    Column[] occasionKeys = keys("pathway_id", "service_id", "measure", "domain");
-    Dataset<Row> perCode =
-        validScores
-            .groupBy(append(occasionKeys, col("code")))
-            .agg(max(struct(col("record_id"), col("score"))).as("kept"))
-            .withColumn("score", col("kept.score"));
-    Dataset<Row> perOccasion =
-        perCode.groupBy(occasionKeys).agg(count(lit(1)).as("items"), sum(col("score")).as("total"));
-    return perOccasion
-        .join(broadcast(needed), perOccasion.col("measure").equalTo(needed.col("_n_measure")))
-        .filter(col("items").equalTo(col("items_needed")))
-        .select(
-            col("pathway_id"), col("service_id"), col("measure"), col("domain"), col("o_date"), col("o_source"),
-            col("o_time"), col("o_contact"), col("total").cast(DataTypes.IntegerType).as("total"));
-  }
-
-  private static Column[] keys(String... courseKeys) {
-    Column[] out = new Column[courseKeys.length + OCCASION.length];
-    for (int i = 0; i < courseKeys.length; i++) {
-      out[i] = col(courseKeys[i]);
-    }
-    for (int i = 0; i < OCCASION.length; i++) {
-      out[courseKeys.length + i] = col(OCCASION[i]);
-    }
-    return out;
-  }
-
-  private static Column[] append(Column[] cols, Column extra) {
-    Column[] out = java.util.Arrays.copyOf(cols, cols.length + 1);
-    out[cols.length] = extra;
-    return out;
+  private static Integer integer(Row r, int i) {
+    return r.isNullAt(i) ? null : r.getInt(i);
   }
 }
