@@ -38,8 +38,8 @@ public final class IngestTables {
   public static final String BATCH_ID = "_batch_id";
 
   /**
-   * Lineage columns of every bronze table. They come first so that Delta's per-file statistics (kept for the first
-   * 32 columns) always cover {@code _batch_id}, which ingest's own checks filter on.
+   * Lineage columns of every bronze table. Delta keeps per-file statistics on {@code _batch_id}, which ingest's own
+   * checks filter on ({@link uk.nhs.tto.lake.Lake#SKIPPING_COLUMNS}).
    */
   public static final StructType LINEAGE = source().add(BATCH_ID, StringType);
 

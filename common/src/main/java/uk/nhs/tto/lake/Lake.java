@@ -1,6 +1,8 @@
 package uk.nhs.tto.lake;
 
 import io.delta.tables.DeltaTable;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.spark.sql.Dataset;
@@ -15,6 +17,19 @@ import uk.nhs.tto.errors.TtoException;
  * e.g. {@code gold.courses}. Everything else in the library works on Datasets.
  */
 public final class Lake {
+
+  /**
+   * The columns, where a table has them, on which Delta keeps data-skipping statistics (each file's minimum, maximum
+   * and null count; the row count is always kept). Delta's default, the first 32 columns of every table, is
+   * computed row by row while each file is written and cost about a seventh of derive's executor CPU
+   * (docs/BENCHMARKS.md), mostly on pseudonymised ids whose random minimum and maximum let no query skip a file.
+   * These are what the pipeline's own filters and deletes select on ({@code _batch_id}, {@code stage},
+   * {@code run_id}) and what analysts slice by. Set as a table property when a table is created; a table created
+   * before keeps the statistics it had (README, "Tables").
+   */
+  public static final List<String> SKIPPING_COLUMNS =
+      List.of("_batch_id", "_service_id", "_month_id", "batch_id", "service_id", "month_id", "discharge_month_id",
+          "cohort", "measure", "stage", "rule", "run_id");
 
   private final SparkSession spark;
   private final String root;
@@ -74,7 +89,8 @@ public final class Lake {
 
   /** Replaces a table's content (and schema) in one atomic Delta commit. */
   public void overwrite(String name, Dataset<Row> data) {
-    data.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true").save(path(name));
+    data.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true")
+        .options(creationProperties(data)).save(path(name));
   }
 
   /**
@@ -83,12 +99,13 @@ public final class Lake {
    * must match the predicate. How a step re-writes its own rows of a shared table idempotently.
    */
   public void replaceWhere(String name, String predicate, Dataset<Row> data) {
-    data.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate).save(path(name));
+    data.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate)
+        .options(creationProperties(data)).save(path(name));
   }
 
   /** Appends rows in one atomic Delta commit, creating the table if needed. */
   public void append(String name, Dataset<Row> data) {
-    data.write().format("delta").mode(SaveMode.Append).save(path(name));
+    append(name, data, Map.of());
   }
 
   /**
@@ -96,7 +113,20 @@ public final class Lake {
    * {@code txnAppId}/{@code txnVersion}, which make a repeated append of the same batch a no-op.
    */
   public void append(String name, Dataset<Row> data, Map<String, String> options) {
-    data.write().format("delta").mode(SaveMode.Append).options(options).save(path(name));
+    data.write().format("delta").mode(SaveMode.Append).options(creationProperties(data)).options(options)
+        .save(path(name));
+  }
+
+  /**
+   * Table properties for a table of {@code data}'s columns, as {@code delta.}-prefixed write options: Delta applies
+   * them when the write creates the table and ignores them otherwise. Statistics on {@link #SKIPPING_COLUMNS}
+   * present, or on no column.
+   */
+  static Map<String, String> creationProperties(Dataset<Row> data) {
+    List<String> skipping = Arrays.stream(data.columns()).filter(SKIPPING_COLUMNS::contains).toList();
+    return skipping.isEmpty()
+        ? Map.of("delta.dataSkippingNumIndexedCols", "0")
+        : Map.of("delta.dataSkippingStatsColumns", String.join(",", skipping));
   }
 
   public DeltaTable delta(String name) {
