@@ -2,13 +2,16 @@ package uk.nhs.tto.ingest;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
@@ -48,9 +51,7 @@ final class ExtractListing {
       }
       String prefix = withSlash(qualified.toUri().getPath());
       List<ExtractFile> files = new ArrayList<>();
-      RemoteIterator<LocatedFileStatus> it = fs.listFiles(qualified, true);
-      while (it.hasNext()) {
-        LocatedFileStatus status = it.next();
+      for (FileStatus status : filesBelow(fs, qualified)) {
         String full = status.getPath().toUri().getPath();
         String relative = full.startsWith(prefix) ? full.substring(prefix.length()) : status.getPath().getName();
         if (!isHidden(relative) && !isRootMetadata(relative)) {
@@ -69,6 +70,34 @@ final class ExtractListing {
           e.toString(),
           "check the path, its permissions or the s3a credentials, then re-run ingest");
     }
+  }
+
+  /**
+   * Every file below {@code dir}, at any depth. An object store (s3a) lists a whole prefix in a few flat requests
+   * ({@link FileSystem#listFiles}); on the local file system that same call turns each file's status into a located
+   * one, which starts an external {@code stat} process per file to read its permissions (45 s for a national
+   * year's 12,600 files), so there the folders are walked instead and permissions never read.
+   */
+  private static List<FileStatus> filesBelow(FileSystem fs, Path dir) throws IOException {
+    List<FileStatus> files = new ArrayList<>();
+    if (!"file".equals(fs.getScheme())) {
+      RemoteIterator<LocatedFileStatus> it = fs.listFiles(dir, true);
+      while (it.hasNext()) {
+        files.add(it.next());
+      }
+      return files;
+    }
+    Deque<Path> folders = new ArrayDeque<>(List.of(dir));
+    while (!folders.isEmpty()) {
+      for (FileStatus status : fs.listStatus(folders.pop())) {
+        if (status.isDirectory()) {
+          folders.push(status.getPath());
+        } else {
+          files.add(status);
+        }
+      }
+    }
+    return files;
   }
 
   /** What a file's place below the root says about it. */
