@@ -36,10 +36,10 @@ final class CourseScores implements Serializable {
   /** A course's first and last valid total of one measure, over {@code n} occasions with a total. */
   record Pair(String measure, String domain, Occasion first, Occasion last, int n) {}
 
-  /** An occasion of one measure with its total; ordered by date, IDS606 first, time, then contact. */
-  record Occasion(int day, int source, String time, String contact, int total) {
+  /** When a score was taken, the key of an occasion: ordered by date, IDS606 first, time, then contact. */
+  record When(int day, int source, String time, String contact) {
 
-    int compareTo(Occasion o) {
+    int compareTo(When o) {
       int c = Integer.compare(day, o.day);
       if (c == 0) {
         c = Integer.compare(source, o.source);
@@ -48,6 +48,14 @@ final class CourseScores implements Serializable {
         c = byCodePoint(time, o.time);
       }
       return c != 0 ? c : byCodePoint(contact, o.contact);
+    }
+  }
+
+  /** An occasion of one measure with its total. */
+  record Occasion(When when, int total) {
+
+    int day() {
+      return when.day();
     }
   }
 
@@ -61,16 +69,16 @@ final class CourseScores implements Serializable {
     if (referralDay == null) {
       return List.of();
     }
-    // (measure, domain) → occasion key → code → the score that stands
-    Map<List<String>, Map<List<Object>, Map<String, Score>>> byMeasure = new LinkedHashMap<>();
+    // (measure, domain) → occasion → code → the score that stands
+    Map<List<String>, Map<When, Map<String, Score>>> byMeasure = new LinkedHashMap<>();
     for (Score s : scores) {
       if (s.day() == null || s.day() < referralDay || (dischargeDay != null && s.day() > dischargeDay)) {
         continue;
       }
-      List<Object> occasion = Arrays.asList(s.day(), s.fromReferral() ? 0 : 1, s.time(), s.contact());
+      When when = new When(s.day(), s.fromReferral() ? 0 : 1, s.time(), s.contact());
       byMeasure
           .computeIfAbsent(Arrays.asList(s.measure(), s.domain()), k -> new LinkedHashMap<>())
-          .computeIfAbsent(occasion, k -> new HashMap<>())
+          .computeIfAbsent(when, k -> new HashMap<>())
           .merge(s.code(), s, CourseScores::standing);
     }
     List<Pair> out = new ArrayList<>();
@@ -82,7 +90,7 @@ final class CourseScores implements Serializable {
       Occasion first = null;
       Occasion last = null;
       int n = 0;
-      for (Map.Entry<List<Object>, Map<String, Score>> e : occasions.entrySet()) {
+      for (Map.Entry<When, Map<String, Score>> e : occasions.entrySet()) {
         Map<String, Score> items = e.getValue();
         if (items.size() != needed) {
           continue;
@@ -91,12 +99,10 @@ final class CourseScores implements Serializable {
         for (Score item : items.values()) {
           total += item.score() == null ? 0 : item.score();
         }
-        List<Object> key = e.getKey();
-        Occasion o = new Occasion((Integer) key.get(0), (Integer) key.get(1), (String) key.get(2),
-            (String) key.get(3), (int) total);
+        Occasion o = new Occasion(e.getKey(), (int) total);
         n++;
-        first = first == null || o.compareTo(first) < 0 ? o : first;
-        last = last == null || o.compareTo(last) > 0 ? o : last;
+        first = first == null || o.when().compareTo(first.when()) < 0 ? o : first;
+        last = last == null || o.when().compareTo(last.when()) > 0 ? o : last;
       }
       if (n >= 2) {
         out.add(new Pair(measure.get(0), measure.get(1), first, last, n));
