@@ -409,23 +409,24 @@ public final class Conform {
       List<RowCheck> checks,
       List<String> ownSilverColumns) {
     Dataset<Row> bronze = bronze(table);
-    // The winner window and the parent joins shuffle the delivered columns only; typing, the delivered record
-    // and the checks are computed after them, so no shuffle carries a value twice (raw and typed).
-    Dataset<Row> joined = parents.apply(bronze.withColumn("_winner", Dedup.isWinner(table)));
+    // Marking winners (a window only over the rows of keys delivered more than once) and the parent joins shuffle
+    // the delivered columns only; typing, the delivered record and the checks are computed after them, so no
+    // shuffle carries a value twice (raw and typed).
+    Dataset<Row> joined = parents.apply(Dedup.markWinners(bronze, table));
     List<Column> staged = new ArrayList<>();
     LINEAGE.forEach(c -> staged.add(col(c)));
     staged.add(struct(deliveredColumns(bronze)).as("_bronze"));
-    staged.add(col("_winner"));
+    staged.add(col(Dedup.WINNER));
     staged.add(text("OrgID_Provider", "service_id"));
     staged.add(integer("Unique_MonthID", "month_id"));
     staged.add(col("UniqueSubmissionID").cast(DataTypes.LongType).as("submission_id"));
     staged.addAll(typed);
     Set<String> own = new HashSet<>(Arrays.asList(bronze.columns()));
-    own.add("_winner");
+    own.add(Dedup.WINNER);
     Arrays.stream(joined.columns()).filter(c -> !own.contains(c)).forEach(c -> staged.add(col(c)));
 
     Column status =
-        when(col("_winner"), RowCheck.firstBroken(checks, lit(ACCEPTED))).otherwise(lit(SUPERSEDED));
+        when(col(Dedup.WINNER), RowCheck.firstBroken(checks, lit(ACCEPTED))).otherwise(lit(SUPERSEDED));
     // Message and record branch on the status rather than re-testing every check: each check is evaluated once.
     Dataset<Row> classified =
         joined

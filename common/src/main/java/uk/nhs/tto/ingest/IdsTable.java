@@ -59,6 +59,15 @@ public enum IdsTable {
     return key;
   }
 
+  /**
+   * True for the tables of the referral and its client (person, referral, presenting complaints): SPEC §1 has a
+   * referral stay in every month's submission while it is open, so most of their keys are delivered many times.
+   * Events (contacts, activities, scores) are delivered once each, save for corrections.
+   */
+  public boolean resubmittedWhileOpen() {
+    return this == IDS001MPI || this == IDS101Referral || this == IDS603PresentingComplaints;
+  }
+
   /** Required columns with their types: the submission columns first, then the table's own. */
   public Map<String, ColumnType> required() {
     Map<String, ColumnType> all = new LinkedHashMap<>(SUBMISSION_COLUMNS);
