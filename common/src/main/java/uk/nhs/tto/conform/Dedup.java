@@ -98,10 +98,11 @@ public final class Dedup {
     Dataset<Row> joined =
         tagged.join(
             broadcast(losers),
+            // Null-safe: ingest always fills the lineage columns, but a loser must never slip through as a winner.
             tagged.col(HASH).equalTo(losers.col("_l_hash"))
-                .and(tagged.col("_ingested_at").equalTo(losers.col("_l_at")))
-                .and(tagged.col("_source_file").equalTo(losers.col("_l_file")))
-                .and(tagged.col("_line").equalTo(losers.col("_l_line"))),
+                .and(tagged.col("_ingested_at").eqNullSafe(losers.col("_l_at")))
+                .and(tagged.col("_source_file").eqNullSafe(losers.col("_l_file")))
+                .and(tagged.col("_line").eqNullSafe(losers.col("_l_line"))),
             "left");
     return joined
         .withColumn(WINNER, coalesce(col("_l_winner"), lit(true)))

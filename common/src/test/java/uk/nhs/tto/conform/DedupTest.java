@@ -58,6 +58,9 @@ class DedupTest {
           // Keys F and G were delivered once: they win whatever their month.
           RowFactory.create("F", "1400", "1", EARLY, "f", 11L, "F-winner"),
           RowFactory.create("G", "1497", "1", EARLY, "f", 12L, "G-winner"),
+          // Key H: a loser with no file recorded still loses.
+          RowFactory.create("H", "1496", "5", LATE, null, 15L, "H-no-file"),
+          RowFactory.create("H", "1497", "5", LATE, "f", 16L, "H-winner"),
           // No key at all: the missing keys are one key, whose winner derive then quarantines (required field).
           RowFactory.create(null, "1496", "5", LATE, "f", 13L, "null-older-month"),
           RowFactory.create(null, "1497", "5", LATE, "f", 14L, "null-winner"));
@@ -69,7 +72,9 @@ class DedupTest {
           RowFactory.create("C", "1495", "1", EARLY, "f", 4L, "C"));
 
   private static final List<String> WINNERS =
-      List.of("A-winner", "B-winner", "C-winner", "D-winner", "E-winner", "F-winner", "G-winner", "null-winner");
+      List.of(
+          "A-winner", "B-winner", "C-winner", "D-winner", "E-winner", "F-winner", "G-winner", "H-winner",
+          "null-winner");
 
   @Test
   void theLatestMonthWinsThenTheHighestSubmissionThenLatestIngestThenFileThenLine(SparkSession spark) {
@@ -81,13 +86,13 @@ class DedupTest {
   @Test
   void rankingOnlyTheContestedKeysPicksTheSameWinnersAsTheWindowOverEveryRow(SparkSession spark) {
     Dataset<Row> bronze = spark.createDataFrame(RESUBMITTED, BRONZE);
-    // 13 rows of contested keys (A to E and the missing key): within the bound, only they are ranked, and the
+    // 15 rows of contested keys (A to E, H and the missing key): within the bound, only they are ranked, and the
     // losers among them are joined back to every row ...
-    Dataset<Row> ranked = Dedup.markWinners(bronze, IdsTable.IDS101Referral, 13);
+    Dataset<Row> ranked = Dedup.markWinners(bronze, IdsTable.IDS101Referral, 15);
     assertThat(winners(ranked)).containsExactlyElementsOf(WINNERS);
     assertThat(plan(ranked)).contains("BroadcastHashJoin");
     // ... and above the bound every row goes through the window, with nothing to join.
-    Dataset<Row> windowed = Dedup.markWinners(bronze, IdsTable.IDS101Referral, 12);
+    Dataset<Row> windowed = Dedup.markWinners(bronze, IdsTable.IDS101Referral, 14);
     assertThat(winners(windowed)).containsExactlyElementsOf(WINNERS);
     assertThat(plan(windowed)).contains("Window").doesNotContain("Join");
   }
