@@ -127,36 +127,28 @@ public final class Dedup {
     @Override
     public Iterator<Row> call(Iterator<Row> sorted) {
       return new Iterator<>() {
-        private boolean started;
+        /** When true, {@code value} is the first value of a run not yet counted (read while ending the last). */
+        private boolean pending;
         private long value;
         private Row next;
 
         @Override
         public boolean hasNext() {
-          while (next == null && (sorted.hasNext() || started)) {
-            if (!started) {
-              value = sorted.next().getLong(0);
-              started = true;
-            }
+          while (next == null && (pending || sorted.hasNext())) {
+            long first = pending ? value : sorted.next().getLong(0);
+            pending = false;
             long run = 1;
-            started = false;
             while (sorted.hasNext()) {
               long v = sorted.next().getLong(0);
-              if (v != value) {
-                // v starts the next run.
-                long repeatedValue = value;
+              if (v != first) {
                 value = v;
-                started = true;
-                if (run > 1) {
-                  next = RowFactory.create(repeatedValue, run);
-                }
-                run = 0;
+                pending = true;
                 break;
               }
               run++;
             }
             if (run > 1) {
-              next = RowFactory.create(value, run);
+              next = RowFactory.create(first, run);
             }
           }
           return next != null;
