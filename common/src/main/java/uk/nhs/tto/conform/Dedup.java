@@ -86,15 +86,15 @@ public final class Dedup {
     Dataset<Row> hashes = contested.select(HASH);
     // The losers among the contested rows, each named by its key hash and its place in bronze (ingest time, file,
     // line: unique per bronze row).
+    Dataset<Row> tagged = bronze.withColumn(HASH, hash);
     Dataset<Row> losers =
-        bronze.withColumn(HASH, hash)
+        tagged
             .join(broadcast(hashes), HASH)
             .withColumn("_l_won", isWinner(table))
             .filter(not(col("_l_won")))
             .select(
                 col(HASH).as("_l_hash"), col("_ingested_at").as("_l_at"), col("_source_file").as("_l_file"),
-                col("_line").as("_l_line"), lit(false).as("_l_winner"));
-    Dataset<Row> tagged = bronze.withColumn(HASH, hash);
+                col("_line").as("_l_line"));
     Dataset<Row> joined =
         tagged.join(
             broadcast(losers),
@@ -104,9 +104,10 @@ public final class Dedup {
                 .and(tagged.col("_source_file").eqNullSafe(losers.col("_l_file")))
                 .and(tagged.col("_line").eqNullSafe(losers.col("_l_line"))),
             "left");
+    // A key hash is never null, so a row matched no loser exactly when it has none.
     return joined
-        .withColumn(WINNER, coalesce(col("_l_winner"), lit(true)))
-        .drop(HASH, "_l_hash", "_l_at", "_l_file", "_l_line", "_l_winner");
+        .withColumn(WINNER, col("_l_hash").isNull())
+        .drop(HASH, "_l_hash", "_l_at", "_l_file", "_l_line");
   }
 
   /** True on the one winning row of each key of {@code table}'s bronze rows (a window over every row). */
