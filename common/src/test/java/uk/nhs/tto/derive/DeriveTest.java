@@ -12,14 +12,20 @@ import java.sql.Date;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerEvent;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.ui.SparkListenerSQLAdaptiveExecutionUpdate;
+import org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionStart;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -49,6 +55,8 @@ class DeriveTest {
   private Map<String, List<String>> afterFirstRun;
   private Map<String, List<String>> afterSecondRun;
   private Map<String, List<String>> afterSortMergeRun;
+  private List<String> firstRunPlans;
+  private List<String> sortMergeRunPlans;
   private final Map<String, Row> courses = new HashMap<>();
   private final Map<String, Row> pairs = new HashMap<>();
   private List<Row> keyMetrics;
@@ -69,7 +77,7 @@ class DeriveTest {
                     Keys.MEASURES, BronzeFixtures.projectConf("measures.csv").toString(),
                     Keys.THERAPY_CODES, BronzeFixtures.projectConf("therapy-codes.csv").toString()));
 
-    Derive.run(lake, settings);
+    firstRunPlans = plansOf(spark, () -> Derive.run(lake, settings));
     afterFirstRun = snapshot();
     result = Derive.run(lake, settings);
     afterSecondRun = snapshot();
@@ -83,14 +91,19 @@ class DeriveTest {
     }
 
     // Once more with care contacts joined to their children by sort-merge: an advisory partition size of one byte
-    // leaves room for no hash map (Conform.hashJoinFits), where the runs above joined them by hash.
-    String advisory = "spark.sql.adaptive.advisoryPartitionSizeInBytes";
-    String configured = spark.conf().get(advisory, "64m");
-    spark.conf().set(advisory, "1b");
+    // leaves room for no hash map (Conform.hashJoinFits), where the runs above joined them by hash; and no table is
+    // broadcast, as adaptive execution would otherwise do with tables this small.
+    Map<String, String> sortMerge =
+        Map.of("spark.sql.adaptive.advisoryPartitionSizeInBytes", "1b", "spark.sql.autoBroadcastJoinThreshold", "-1");
+    Map<String, String> configured = new HashMap<>();
+    sortMerge.forEach((key, value) -> {
+      configured.put(key, spark.conf().get(key));
+      spark.conf().set(key, value);
+    });
     try {
-      Derive.run(lake, settings);
+      sortMergeRunPlans = plansOf(spark, () -> Derive.run(lake, settings));
     } finally {
-      spark.conf().set(advisory, configured);
+      configured.forEach(spark.conf()::set);
     }
     afterSortMergeRun = snapshot();
   }
@@ -446,6 +459,9 @@ class DeriveTest {
 
   @Test
   void joiningCareContactsByHashOrBySortMergeGivesTheSameTables() {
+    assertThat(firstRunPlans).anyMatch(p -> p.contains("ShuffledHashJoin"));
+    assertThat(sortMergeRunPlans).noneMatch(p -> p.contains("ShuffledHashJoin"));
+    assertThat(sortMergeRunPlans).anyMatch(p -> p.contains("SortMergeJoin"));
     assertThat(afterSortMergeRun.keySet()).isEqualTo(afterFirstRun.keySet());
     afterFirstRun.forEach((table, rows) -> assertThat(afterSortMergeRun.get(table)).as(table).isEqualTo(rows));
   }
@@ -464,6 +480,30 @@ class DeriveTest {
   }
 
   // ---- helpers ----------------------------------------------------------------------------------------------
+
+  /** The physical plans of every SQL execution {@code work} ran, as planned and as adaptive execution re-planned. */
+  private static List<String> plansOf(SparkSession spark, Runnable work) throws TimeoutException {
+    List<String> plans = Collections.synchronizedList(new ArrayList<>());
+    SparkListener listener =
+        new SparkListener() {
+          @Override
+          public void onOtherEvent(SparkListenerEvent event) {
+            if (event instanceof SparkListenerSQLExecutionStart start) {
+              plans.add(start.physicalPlanDescription());
+            } else if (event instanceof SparkListenerSQLAdaptiveExecutionUpdate update) {
+              plans.add(update.physicalPlanDescription());
+            }
+          }
+        };
+    spark.sparkContext().addSparkListener(listener);
+    try {
+      work.run();
+      spark.sparkContext().listenerBus().waitUntilEmpty(10_000);
+    } finally {
+      spark.sparkContext().removeSparkListener(listener);
+    }
+    return List.copyOf(plans);
+  }
 
   private Map<String, List<String>> snapshot() {
     List<String> tables = new ArrayList<>(Derive.TABLES);
