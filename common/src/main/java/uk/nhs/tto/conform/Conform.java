@@ -29,17 +29,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
-import org.apache.spark.network.util.JavaUtils;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.sql.types.DataTypes;
 import uk.nhs.tto.catalog.MeasureCatalog;
 import uk.nhs.tto.errors.TtoException;
 import uk.nhs.tto.ingest.IdsTable;
 import uk.nhs.tto.lake.Lake;
+import uk.nhs.tto.lake.Sessions;
 
 /**
  * Bronze to silver (SPEC §1): types each IDS table, keeps the winning row of each key, checks the winner's row
@@ -363,11 +362,8 @@ public final class Conform {
       return false;
     }
     long bytes = lake.delta(SilverTables.CONTACTS).detail().select("sizeInBytes").first().getLong(0);
-    RuntimeConfig conf = lake.spark().conf();
-    int partitions = Integer.parseInt(conf.get("spark.sql.shuffle.partitions"));
-    long advisory =
-        JavaUtils.byteStringAsBytes(conf.get("spark.sql.adaptive.advisoryPartitionSizeInBytes", "64m"));
-    return hashJoinFits(bytes, partitions, advisory);
+    int partitions = Integer.parseInt(lake.spark().conf().get("spark.sql.shuffle.partitions"));
+    return hashJoinFits(bytes, partitions, Sessions.advisoryPartitionBytes(lake.spark()));
   }
 
   /**

@@ -2,6 +2,7 @@ package uk.nhs.tto.lake;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.spark.network.util.JavaUtils;
 import org.apache.spark.sql.SparkSession;
 import uk.nhs.tto.config.Keys;
 import uk.nhs.tto.config.Settings;
@@ -103,6 +104,14 @@ public final class Sessions {
             .config("spark.ui.dagGraph.retainedRootRDDs", "20");
     required().forEach(b::config);
     return b.getOrCreate();
+  }
+
+  /**
+   * The bytes adaptive execution aims for in a shuffle partition
+   * ({@code spark.sql.adaptive.advisoryPartitionSizeInBytes}, 64 MB unless configured).
+   */
+  public static long advisoryPartitionBytes(SparkSession spark) {
+    return JavaUtils.byteStringAsBytes(spark.conf().get("spark.sql.adaptive.advisoryPartitionSizeInBytes", "64m"));
   }
 
   /**

@@ -15,7 +15,6 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.network.util.JavaUtils;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
@@ -288,8 +287,7 @@ final class SparkMoments {
   static int partitions(Dataset<Row> rows) {
     SparkSession spark = rows.sparkSession();
     int ceiling = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
-    long advisory = JavaUtils.byteStringAsBytes(spark.conf().get("spark.sql.adaptive.advisoryPartitionSizeInBytes",
-        "64m"));
+    long advisory = Sessions.advisoryPartitionBytes(spark);
     scala.math.BigInt estimate = rows.queryExecution().optimizedPlan().stats().sizeInBytes();
     long bytes = estimate.isValidLong() ? estimate.toLong() : Long.MAX_VALUE;
     return Sessions.partitionsFor(bytes, advisory, spark.sparkContext().defaultParallelism(), ceiling);
