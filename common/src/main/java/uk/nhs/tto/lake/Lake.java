@@ -23,13 +23,18 @@ public final class Lake {
    * and null count; the row count is always kept). Delta's default, the first 32 columns of every table, is
    * computed row by row while each file is written and cost about a seventh of derive's executor CPU
    * (docs/BENCHMARKS.md), mostly on pseudonymised ids whose random minimum and maximum let no query skip a file.
-   * These are what the pipeline's own filters and deletes select on ({@code _batch_id}, {@code stage},
-   * {@code run_id}) and what analysts slice by. Set as a table property when a table is created; a table created
-   * before keeps the statistics it had (README, "Tables").
+   *
+   * <p>Only columns whose values each file holds few of are listed: ingest writes every extract file's rows into
+   * files of their own ({@code _batch_id}, {@code _service_id}, {@code _month_id}; the ledger's {@code batch_id}),
+   * each step writes its quarantine rows apart ({@code stage}, {@code rule}), and each analysis run appends files
+   * of its own ({@code run_id}); these are also what the pipeline's own filters and deletes select on. Derive
+   * rewrites silver and gold whole from shuffles that spread every service, month, cohort and measure over every
+   * file (each of the national year's 34 silver.assessments files spans all 150 services, all 12 months and every
+   * measure), so statistics on those columns there could skip no file and are not kept. Set as a table property
+   * when a table is created; a table created before keeps the statistics it had (README, "Tables").
    */
   public static final List<String> SKIPPING_COLUMNS =
-      List.of("_batch_id", "_service_id", "_month_id", "batch_id", "service_id", "month_id", "discharge_month_id",
-          "cohort", "measure", "stage", "rule", "run_id");
+      List.of("_batch_id", "_service_id", "_month_id", "batch_id", "stage", "rule", "run_id");
 
   private final SparkSession spark;
   private final String root;

@@ -22,9 +22,10 @@ class LakeTest {
     this.spark = spark;
   }
 
-  private Dataset<Row> courses() {
+  /** Rows shaped like a bronze table's: lineage columns, then delivered ones. */
+  private Dataset<Row> referrals() {
     return spark.sql(
-        "SELECT * FROM VALUES ('p-b', 'S1', 7), ('p-a', 'S2', 3) AS t(PathwayID, service_id, treatment_contacts)");
+        "SELECT * FROM VALUES ('S1', 'p-b', '7'), ('S2', 'p-a', '3') AS t(_service_id, PathwayID, EndCode)");
   }
 
   /** The file statistics of the table's first commit, as Delta wrote them into its log. */
@@ -40,25 +41,28 @@ class LakeTest {
   @Test
   void aNewTableKeepsMinMaxStatisticsOnlyOnItsSkippingColumnsAndAlwaysItsRowCount(@TempDir Path dir) {
     Lake lake = new Lake(spark, dir.toString());
-    lake.overwrite("gold.courses", courses().coalesce(1));
+    lake.overwrite("bronze.ids101referral", referrals().coalesce(1));
 
-    Row stats = firstCommitStats(lake, "gold.courses");
+    Row stats = firstCommitStats(lake, "bronze.ids101referral");
     assertThat(stats.getLong(stats.fieldIndex("numRecords"))).isEqualTo(2);
     Row min = stats.getStruct(stats.fieldIndex("minValues"));
     Row max = stats.getStruct(stats.fieldIndex("maxValues"));
-    assertThat(min.schema().fieldNames()).containsExactly("service_id");
+    assertThat(min.schema().fieldNames()).containsExactly("_service_id");
     assertThat(min.getString(0)).isEqualTo("S1");
     assertThat(max.getString(0)).isEqualTo("S2");
-    assertThat(lake.delta("gold.courses").detail().select("properties").first().getJavaMap(0))
-        .containsEntry("delta.dataSkippingStatsColumns", "service_id");
+    assertThat(lake.delta("bronze.ids101referral").detail().select("properties").first().getJavaMap(0))
+        .containsEntry("delta.dataSkippingStatsColumns", "_service_id");
   }
 
   @Test
-  void aTableWithNoSkippingColumnKeepsOnlyItsRowCount(@TempDir Path dir) {
+  void aTableDeriveRewritesWholeKeepsOnlyItsRowCount(@TempDir Path dir) {
+    // Derive's files each span every service and measure, so their ranges could skip no file.
     Lake lake = new Lake(spark, dir.toString());
-    lake.append("gold.pathways", courses().select("PathwayID").coalesce(1));
+    lake.append("gold.score_pairs",
+        spark.sql("SELECT * FROM VALUES ('p-a', 'S1', 'PHQ9', 5), ('p-b', 'S2', 'GAD7', -3)"
+            + " AS t(PathwayID, service_id, measure, change)").coalesce(1));
 
-    Row stats = firstCommitStats(lake, "gold.pathways");
+    Row stats = firstCommitStats(lake, "gold.score_pairs");
     assertThat(stats.schema().fieldNames()).containsExactly("numRecords");
     assertThat(stats.getLong(0)).isEqualTo(2);
   }
@@ -66,10 +70,10 @@ class LakeTest {
   @Test
   void aFilterOnASkippingColumnReadsOnlyTheFilesThatCanMatch(@TempDir Path dir) {
     Lake lake = new Lake(spark, dir.toString());
-    lake.overwrite("gold.courses", courses().where("service_id = 'S1'").coalesce(1));
-    lake.append("gold.courses", courses().where("service_id = 'S2'").coalesce(1));
+    lake.overwrite("bronze.ids101referral", referrals().where("_service_id = 'S1'").coalesce(1));
+    lake.append("bronze.ids101referral", referrals().where("_service_id = 'S2'").coalesce(1));
 
-    Dataset<Row> s2 = lake.read("gold.courses").where(functions.col("service_id").equalTo("S2"));
+    Dataset<Row> s2 = lake.read("bronze.ids101referral").where(functions.col("_service_id").equalTo("S2"));
     assertThat(s2.inputFiles()).hasSize(1);
     assertThat(s2.select("PathwayID").first().getString(0)).isEqualTo("p-a");
   }
