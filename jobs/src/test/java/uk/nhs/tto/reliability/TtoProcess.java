@@ -81,6 +81,10 @@ public final class TtoProcess {
     cmd.add("-Xmx768m");
     // Short runs on tiny data: the quick JIT and one GC thread spend less of a shared two-core machine.
     cmd.add("-XX:TieredStopAtLevel=1");
+    // A quick-JIT-only JVM reserves 48 MB for compiled code, which a whole run-local's generated classes can fill;
+    // the JVM then fails to link a method handle ("Out of space in CodeCache for method handle intrinsic") and the
+    // job dies. The tiered JVM's default reservation leaves room (address space only until code is compiled).
+    cmd.add("-XX:ReservedCodeCacheSize=240m");
     cmd.add("-XX:+UseSerialGC");
     // The --add-opens list Spark needs, exactly as surefire passed it to this JVM.
     for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
