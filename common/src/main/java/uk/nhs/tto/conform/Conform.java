@@ -361,9 +361,8 @@ public final class Conform {
     if (!lake.exists(SilverTables.CONTACTS)) {
       return false;
     }
-    long bytes = lake.delta(SilverTables.CONTACTS).detail().select("sizeInBytes").first().getLong(0);
-    int partitions = Integer.parseInt(lake.spark().conf().get("spark.sql.shuffle.partitions"));
-    return hashJoinFits(bytes, partitions, Sessions.advisoryPartitionBytes(lake.spark()));
+    return hashJoinFits(lake.sizeInBytes(SilverTables.CONTACTS), Sessions.shufflePartitions(lake.spark()),
+        Sessions.advisoryPartitionBytes(lake.spark()));
   }
 
   /**

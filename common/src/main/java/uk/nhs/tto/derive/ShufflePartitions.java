@@ -50,7 +50,7 @@ final class ShufflePartitions {
     for (IdsTable table : IdsTable.values()) {
       String name = "bronze." + table.tableName();
       if (lake.exists(name)) {
-        bytes += lake.delta(name).detail().select("sizeInBytes").first().getLong(0);
+        bytes += lake.sizeInBytes(name);
       }
     }
     return bytes;

@@ -134,6 +134,11 @@ public final class Lake {
         : Map.of("delta.dataSkippingStatsColumns", String.join(",", skipping));
   }
 
+  /** Bytes of the table's current data files, as its Delta log records them. */
+  public long sizeInBytes(String name) {
+    return delta(name).detail().select("sizeInBytes").first().getLong(0);
+  }
+
   public DeltaTable delta(String name) {
     requireExists(name);
     return DeltaTable.forPath(spark, path(name));

@@ -106,6 +106,11 @@ public final class Sessions {
     return b.getOrCreate();
   }
 
+  /** The session's {@code spark.sql.shuffle.partitions}: the most partitions a shuffle gets. */
+  public static int shufflePartitions(SparkSession spark) {
+    return Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
+  }
+
   /**
    * The bytes adaptive execution aims for in a shuffle partition
    * ({@code spark.sql.adaptive.advisoryPartitionSizeInBytes}, 64 MB unless configured).

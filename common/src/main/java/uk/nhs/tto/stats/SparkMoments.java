@@ -286,7 +286,7 @@ final class SparkMoments {
    */
   static int partitions(Dataset<Row> rows) {
     SparkSession spark = rows.sparkSession();
-    int ceiling = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
+    int ceiling = Sessions.shufflePartitions(spark);
     long advisory = Sessions.advisoryPartitionBytes(spark);
     scala.math.BigInt estimate = rows.queryExecution().optimizedPlan().stats().sizeInBytes();
     long bytes = estimate.isValidLong() ? estimate.toLong() : Long.MAX_VALUE;
