@@ -203,7 +203,8 @@ public final class CohortAnalysis {
             new DomainResult(
                 runId, domain, Domains.MEASURES.get(domain), config.formula(), config.method(),
                 DomainResult.Status.NO_DATA, null, null, CohortDescription.EMPTY, CohortDescription.EMPTY,
-                List.of("no " + config.intensity().toLowerCase(Locale.ROOT) + "-intensity finished pre or post course has a "
+                List.of("no " + config.intensity().toLowerCase(Locale.ROOT)
+                    + "-intensity finished pre or post course has a "
                     + Domains.measureLabel(Domains.MEASURES.get(domain)) + " pair")));
       }
     }

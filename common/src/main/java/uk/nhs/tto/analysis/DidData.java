@@ -218,6 +218,9 @@ public final class DidData {
     }
   }
 
-  /** One measure's domain and its cohorts' descriptions (a cohort without courses is {@link CohortDescription#EMPTY}). */
+  /**
+   * One measure's domain and its cohorts' descriptions (a cohort without courses is
+   * {@link CohortDescription#EMPTY}).
+   */
   public record Described(String domain, CohortDescription pre, CohortDescription post) {}
 }

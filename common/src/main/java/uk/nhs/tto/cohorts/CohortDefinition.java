@@ -13,7 +13,10 @@ import java.time.LocalDate;
  */
 public record CohortDefinition(String serviceId, LocalDate changeDate, int windowMonths, int washoutDays) {
 
-  /** C − W: the first day a pre course may be discharged; the day is clamped to the month's end (31 Mar − 1 → 29 Feb). */
+  /**
+   * C − W: the first day a pre course may be discharged; the day is clamped to the month's end
+   * (31 Mar − 1 → 29 Feb).
+   */
   public LocalDate windowStart() {
     return changeDate.minusMonths(windowMonths);
   }

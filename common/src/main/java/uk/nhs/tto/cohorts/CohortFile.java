@@ -57,7 +57,8 @@ public final class CohortFile {
       Integer washout = line.optionalInteger(3, "WashoutDays");
       if (washout != null && washout < 0) {
         throw line.error(
-            "WashoutDays is " + washout + " but must not be negative", "write 0, a positive number of days, or leave it empty");
+            "WashoutDays is " + washout + " but must not be negative",
+            "write 0, a positive number of days, or leave it empty");
       }
       out.add(new CohortDefinition(service, change, window, washout == null ? 0 : washout));
     }

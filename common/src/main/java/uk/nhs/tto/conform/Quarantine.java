@@ -39,7 +39,10 @@ public final class Quarantine {
       List.of(REQUIRED_MISSING, DATE_AFTER_MONTH, DISCHARGE_BEFORE_REFERRAL, UNKNOWN_MEASURE, SCORE_NOT_NUMBER,
           SCORE_OUT_OF_RANGE, ORPHAN);
 
-  /** The quarantine tables' columns (lake contract): bronze lineage but the batch, then stage, rule, message, record. */
+  /**
+   * The quarantine tables' columns (lake contract): bronze lineage but the batch, then stage, rule, message,
+   * record.
+   */
   public static final StructType SCHEMA = schema();
 
   /** The quarantine table of an IDS table, e.g. {@code quarantine.ids101referral}. */

@@ -165,7 +165,8 @@ public final class GeneratorOptions {
 
     private Builder(Path out, Codebook codebook) {
       if (out == null) {
-        throw TtoException.of("No output folder given", "the extract needs a folder to be written to", "pass --out DIR");
+        throw TtoException.of(
+            "No output folder given", "the extract needs a folder to be written to", "pass --out DIR");
       }
       this.out = out;
       this.codebook = codebook;
@@ -209,7 +210,8 @@ public final class GeneratorOptions {
       try {
         return start(YearMonth.parse(text.trim()));
       } catch (DateTimeParseException e) {
-        throw TtoException.of("--start is '" + text + "'", "it must be a month as yyyy-MM", "write e.g. --start 2023-04");
+        throw TtoException.of(
+            "--start is '" + text + "'", "it must be a month as yyyy-MM", "write e.g. --start 2023-04");
       }
     }
 
@@ -278,7 +280,8 @@ public final class GeneratorOptions {
       try {
         return format(Format.valueOf(text.trim().toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
-        throw TtoException.of("--format is '" + text + "'", "the extract formats are csv and parquet", "write --format csv");
+        throw TtoException.of(
+            "--format is '" + text + "'", "the extract formats are csv and parquet", "write --format csv");
       }
     }
 

@@ -2,7 +2,10 @@ package uk.nhs.tto.generate;
 
 import uk.nhs.tto.ingest.IdsTable;
 
-/** Counts of what one service (or, merged, the whole extract) wrote: rows, defects and courses as the SPEC sees them. */
+/**
+ * Counts of what one service (or, merged, the whole extract) wrote: rows, defects and courses as the SPEC sees
+ * them.
+ */
 final class Tally {
 
   private static final int TABLES = IdsTable.values().length;

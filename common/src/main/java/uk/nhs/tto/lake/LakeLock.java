@@ -135,7 +135,8 @@ public abstract class LakeLock implements AutoCloseable {
             "run " + kind.name() + " again when it has finished; this run has changed nothing");
       }
       if (!told) {
-        progress.accept("waiting for the " + kind.name() + " that holds " + where() + " (" + currentHolder() + ") to finish");
+        progress.accept(
+            "waiting for the " + kind.name() + " that holds " + where() + " (" + currentHolder() + ") to finish");
         told = true;
       }
       if (System.nanoTime() > deadline) {

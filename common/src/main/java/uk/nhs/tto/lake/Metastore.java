@@ -45,7 +45,10 @@ public final class Metastore {
     this.derbyHome = derbyHome;
   }
 
-  /** The metastore the settings ask for ({@code tto.metastore}, {@code tto.metastore.uris}, {@code tto.metastore.dir}). */
+  /**
+   * The metastore the settings ask for ({@code tto.metastore}, {@code tto.metastore.uris},
+   * {@code tto.metastore.dir}).
+   */
   public static Metastore of(Settings settings) {
     String name = settings.stringOr(Keys.METASTORE, "embedded").toUpperCase(Locale.ROOT);
     Kind kind;
@@ -68,7 +71,8 @@ public final class Metastore {
         }
         return new Metastore(kind, settings.string(Keys.METASTORE_URIS), null);
       case EMBEDDED:
-        return new Metastore(kind, null, embeddedHome(settings.string(Keys.LAKE), settings.stringOr(Keys.METASTORE_DIR, "")));
+        return new Metastore(
+            kind, null, embeddedHome(settings.string(Keys.LAKE), settings.stringOr(Keys.METASTORE_DIR, "")));
       default:
         return new Metastore(kind, null, null);
     }

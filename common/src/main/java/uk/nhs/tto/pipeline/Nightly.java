@@ -59,7 +59,9 @@ public final class Nightly {
           ingest.filesSkipped(),
           100 * quarantinedFraction,
           derive.isPresent() ? "ran" : "up to date",
-          analysis.isPresent() ? "ran (run " + runId + ")" : "up to date" + (runId == null ? "" : " (run " + runId + ")"),
+          analysis.isPresent()
+              ? "ran (run " + runId + ")"
+              : "up to date" + (runId == null ? "" : " (run " + runId + ")"),
           report == null ? "none" : report.toString(),
           seconds);
     }

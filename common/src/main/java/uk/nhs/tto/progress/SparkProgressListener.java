@@ -11,7 +11,10 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.StageInfo;
 import scala.jdk.javaapi.CollectionConverters;
 
-/** Feeds Spark's scheduler events into a {@link Tally}: jobs with their planned tasks, finished tasks and their rows. */
+/**
+ * Feeds Spark's scheduler events into a {@link Tally}: jobs with their planned tasks, finished tasks and their
+ * rows.
+ */
 final class SparkProgressListener extends SparkListener {
 
   private final Tally tally;

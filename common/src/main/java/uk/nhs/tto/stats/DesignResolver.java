@@ -77,7 +77,8 @@ final class DesignResolver {
       for (Row row : rows) {
         Object o = row.getAs(v);
         if (o != null && distinct.add(String.valueOf(o))) {
-          seen.add(types.get(v) == VariableType.CATEGORICAL_NUMBER ? (Object) ((Number) o).doubleValue() : o.toString());
+          seen.add(
+              types.get(v) == VariableType.CATEGORICAL_NUMBER ? (Object) ((Number) o).doubleValue() : o.toString());
         }
       }
       levels.put(v, order(v, seen, types.get(v), options, formula));

@@ -46,8 +46,8 @@ public final class LmmFit {
   LmmFit(
       Formula formula, FitOptions options, String split, List<String> terms, double[] beta, double[] theta,
       double sigma, double criterion, long nObs, long nDropped, Map<String, Long> groups,
-      Map<String, Long> singletons, boolean converged,
-      int iterations, List<String> warnings, boolean[] boundary, Satterthwaite satterthwaite, Map<String, List<Blup>> blups,
+      Map<String, Long> singletons, boolean converged, int iterations, List<String> warnings, boolean[] boundary,
+      Satterthwaite satterthwaite, Map<String, List<Blup>> blups,
       Timing timing) {
     this.formula = formula;
     this.options = options;

@@ -20,8 +20,9 @@ import org.apache.spark.sql.Row;
  * <p>With z = (x, y), a lowest-level group of n rows contributes Σz and Σzzᵀ. Its Woodbury weights depend only
  * on n, so groups are folded into cells keyed by (split, parent path, n), each holding m (number of groups), ΣΣz
  * and Σ(Σz)(Σz)ᵀ; Σzzᵀ enters with weight 1 whatever n is, so it is kept per parent group only. The size of this
- * state grows with the number of parent groups and distinct group sizes, never with rows or lowest-level groups. Spark builds it in one job ({@link SparkMoments});
- * {@link #fromRows} builds the same state from in-memory rows; {@link #merge} adds two states.
+ * state grows with the number of parent groups and distinct group sizes, never with rows or lowest-level groups.
+ * Spark builds it in one job ({@link SparkMoments}); {@link #fromRows} builds the same state from in-memory rows;
+ * {@link #merge} adds two states.
  *
  * <p>Symmetric q×q matrices (q = p + 1) are stored packed: the upper triangle row by row ({@link #tri}).
  */

@@ -396,7 +396,8 @@ class DeriveTest {
     assertThat(courses.keySet())
         .containsExactlyInAnyOrder(
             "P01", "P02", "P03", "P04", "P05", "P06", "P07", "P08", "P09", "P10", "P11", "P12", "P21", "P22");
-    assertThat(lake.read(Derive.COURSES).columns()).containsExactly(uk.nhs.tto.courses.Courses.COLUMNS.toArray(String[]::new));
+    assertThat(lake.read(Derive.COURSES).columns())
+        .containsExactly(uk.nhs.tto.courses.Courses.COLUMNS.toArray(String[]::new));
     assertThat(course("P01").<Integer>getAs("discharge_month_id")).isEqualTo(1491); // June 2024
   }
 

@@ -17,8 +17,9 @@ import uk.nhs.tto.errors.TtoException;
 
 /**
  * A lakehouse lock (here the ingest lock; the analyse lock is the same with its own folder): one holder at a time, a
- * waiter takes it as soon as it is released, and one that waits too long is told who holds it. (Two ingest processes at once, and a holder killed with kill -9, are the
- * reliability suite's ConcurrentIngestTest and KillNineTest.)
+ * waiter takes it as soon as it is released, and one that waits too long is told who holds it. (Two ingest
+ * processes at once, and a holder killed with kill -9, are the reliability suite's ConcurrentIngestTest and
+ * KillNineTest.)
  */
 class LakeLockTest {
 
@@ -28,7 +29,8 @@ class LakeLockTest {
   void aSecondIngestThatWaitsTooLongFailsWithExitCodeLockedNamingTheHolder(@TempDir Path lake) {
     try (LakeLock held = LakeLock.acquire(lake.toString(), new Configuration(), LakeLock.INGEST, SHORT, line -> {})) {
       List<String> progress = new CopyOnWriteArrayList<>();
-      assertThatThrownBy(() -> LakeLock.acquire(lake.toString(), new Configuration(), LakeLock.INGEST, SHORT, progress::add))
+      assertThatThrownBy(
+              () -> LakeLock.acquire(lake.toString(), new Configuration(), LakeLock.INGEST, SHORT, progress::add))
           .isInstanceOfSatisfying(TtoException.class, e -> assertThat(e.exitCode()).isEqualTo(TtoException.LOCKED))
           .hasMessageContaining("Another ingest is still running on this lakehouse")
           .hasMessageContaining("tto.ingest.lock.wait.seconds");
@@ -42,7 +44,8 @@ class LakeLockTest {
     List<String> progress = new CopyOnWriteArrayList<>();
     CompletableFuture<LakeLock> second =
         CompletableFuture.supplyAsync(
-            () -> LakeLock.acquire(lake.toString(), new Configuration(), LakeLock.INGEST, Duration.ofSeconds(60), progress::add));
+            () -> LakeLock.acquire(
+                lake.toString(), new Configuration(), LakeLock.INGEST, Duration.ofSeconds(60), progress::add));
     Thread.sleep(1500);
     assertThat(second).isNotDone();
     first.close();
@@ -56,7 +59,8 @@ class LakeLockTest {
   @Test
   void onStorageWithoutLocksALeaseFileExcludesASecondHolderUntilReleased(@TempDir Path lake) throws Exception {
     FileSystem fs = FileSystem.getLocal(new Configuration());
-    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(lake.toUri().toString(), LakeLock.leaseFile(LakeLock.INGEST));
+    org.apache.hadoop.fs.Path file =
+        new org.apache.hadoop.fs.Path(lake.toUri().toString(), LakeLock.leaseFile(LakeLock.INGEST));
     LakeLock.Lease first = new LakeLock.Lease(fs, file, "first", LakeLock.INGEST);
     LakeLock.Lease second = new LakeLock.Lease(fs, file, "second", LakeLock.INGEST);
 

@@ -50,7 +50,8 @@ class MetastoreTest {
 
   @Test
   void anExternalMetastoreIsReachedAtItsUris() {
-    Settings s = lake("s3a://b/lake").with(Map.of(Keys.METASTORE, "external", Keys.METASTORE_URIS, "thrift://hms:9083"));
+    Settings s =
+        lake("s3a://b/lake").with(Map.of(Keys.METASTORE, "external", Keys.METASTORE_URIS, "thrift://hms:9083"));
 
     Metastore m = Metastore.of(s);
 

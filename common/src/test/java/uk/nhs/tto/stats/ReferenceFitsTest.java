@@ -78,6 +78,7 @@ class ReferenceFitsTest {
   }
 
   static void assertRelative(String what, double actual, double expected, double tolerance) {
-    assertThat(actual).as(what + " (lme4: " + expected + ")").isCloseTo(expected, within(tolerance * Math.abs(expected)));
+    assertThat(actual).as(what + " (lme4: " + expected + ")")
+        .isCloseTo(expected, within(tolerance * Math.abs(expected)));
   }
 }

@@ -70,7 +70,8 @@ class ThreeLevelTest {
     RealMatrix xm = new Array2DRowRealMatrix(x);
     RealMatrix xtv = xm.transpose().multiply(vInv);
     RealMatrix a = xtv.multiply(xm);
-    double[] beta = new LUDecomposition(a).getSolver().solve(xtv.operate(new org.apache.commons.math3.linear.ArrayRealVector(y)))
+    double[] beta = new LUDecomposition(a).getSolver()
+        .solve(xtv.operate(new org.apache.commons.math3.linear.ArrayRealVector(y)))
         .toArray();
     for (int j = 0; j < 4; j++) {
       assertThat(fit.fixed().get(j).estimate()).isCloseTo(beta[j], within(1e-9 * (1 + Math.abs(beta[j]))));

@@ -71,7 +71,10 @@ public final class BronzeFixtures {
           "ReferralRequestReceivedDate", received, "ServDischDate", discharged, "EndCode", endCode);
     }
 
-    /** IDS201CareContact: Unique_CareContactID, PathwayID, CareContDate, CareContTime, AppType, AttendOrDNACode, CareProfLocalId. */
+    /**
+     * IDS201CareContact: Unique_CareContactID, PathwayID, CareContDate, CareContTime, AppType, AttendOrDNACode,
+     * CareProfLocalId.
+     */
     public Submission contact(
         String contactId, String pathwayId, String date, String time, String appType, String attend, String therapist) {
       return row(IdsTable.IDS201CareContact, "Unique_CareContactID", contactId, "PathwayID", pathwayId,

@@ -37,7 +37,8 @@ public final class Formula {
   public static Formula parse(String text) {
     if (text == null || text.isBlank()) {
       throw TtoException.of(
-          "The formula is empty", "a model needs a response and terms", "write e.g. \"score ~ time*cohort + (1|service/client)\"");
+          "The formula is empty", "a model needs a response and terms",
+          "write e.g. \"score ~ time*cohort + (1|service/client)\"");
     }
     return new FormulaParser(text.trim()).parse();
   }

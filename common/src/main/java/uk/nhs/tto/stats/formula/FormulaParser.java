@@ -32,7 +32,8 @@ final class FormulaParser {
   Formula parse() {
     Token first = peek();
     if (first.kind != Kind.NAME) {
-      throw error(first, "the formula must start with the response column", "write the response before '~', " + EXAMPLE);
+      throw error(
+          first, "the formula must start with the response column", "write the response before '~', " + EXAMPLE);
     }
     next();
     String response = first.text;
@@ -95,7 +96,8 @@ final class FormulaParser {
         } else if (start.text.equals("0")) {
           acc.intercept = false;
         } else {
-          throw error(start, "the number " + start.text + " is not a term", "only 1 (intercept) and 0 / -1 (no intercept) are");
+          throw error(
+              start, "the number " + start.text + " is not a term", "only 1 (intercept) and 0 / -1 (no intercept) are");
         }
       } else {
         Terms p = product();
