@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.TaskContext;
+import org.apache.spark.executor.InputMetrics;
 import org.apache.spark.util.TaskCompletionListener;
 import uk.nhs.tto.errors.TtoException;
 
@@ -15,6 +16,10 @@ import uk.nhs.tto.errors.TtoException;
  * held in memory), applying the same structural rules as the survey; subclasses turn a record into a bronze or a
  * quarantine row, or skip it. At the end of each file its checksum is compared with the survey's, so bytes that
  * changed in between fail the write instead of entering the lakehouse unchecked.
+ *
+ * <p>Each record read counts in the task's input metrics, as a Spark data source's would, so that progress lines,
+ * the Spark UI and event logs show ingest's rows read (Spark cannot see them: the task reads files it was handed
+ * by name).
  */
 abstract class FileRows<T> implements Iterator<T> {
 
@@ -24,6 +29,7 @@ abstract class FileRows<T> implements Iterator<T> {
   private RecordReader reader;
   private RowRules rules;
   private T next;
+  private final InputMetrics input;
 
   FileRows(List<FileSurvey> files, Configuration conf) {
     this.files = files.iterator();
@@ -32,6 +38,7 @@ abstract class FileRows<T> implements Iterator<T> {
     if (task != null) {
       task.addTaskCompletionListener((TaskCompletionListener) context -> closeReader());
     }
+    input = task == null ? null : task.taskMetrics().inputMetrics();
   }
 
   /** Which of a header's columns are pseudonymised (SPEC §1: Person_ID, PathwayID, CareProfLocalId). */
@@ -59,6 +66,9 @@ abstract class FileRows<T> implements Iterator<T> {
           }
           open(files.next());
         } else if (reader.next()) {
+          if (input != null) {
+            input.incRecordsRead(1);
+          }
           RowRules.Violation v =
               reader.values() == null
                   ? rules.unsplittable(reader.line(), reader.splitProblem())
