@@ -80,7 +80,8 @@ final class ScorePlanter {
           + plan.intercept[k] + plan.therapistEffect[therapist][k] + client[k];
       double change = ScoreModel.delta(d) * (out.high ? 1 : ScoreModel.LOW_INTENSITY_DELTA_SHARE) + plan.slope[k];
       if (out.treatedAfterChange) {
-        change += options.effects().get(d) * (r.personality ? options.personalityMultiplier() : 1);
+        double effect = options.effects().get(d) * (r.personality ? options.personalityMultiplier() : 1);
+        change += ScoreModel.latentShift(effect, base + change, ScoreModel.SD_RESIDUAL * s, d.totalMax());
       }
       first[k] = base + rng.normal(0, ScoreModel.SD_RESIDUAL * s);
       last[k] = base + change + rng.normal(0, ScoreModel.SD_RESIDUAL * s);

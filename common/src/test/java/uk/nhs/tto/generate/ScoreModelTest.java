@@ -1,0 +1,55 @@
+package uk.nhs.tto.generate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The planted effect reaches the recorded scores whole: a treated course's last score is shifted on the unbounded
+ * scale by as much as it takes for its expected value within the measure's range to move by the effect. Expected
+ * values are worked out by hand (a normal's mean above zero) or by numerical integration outside this code.
+ */
+class ScoreModelTest {
+
+  @Test
+  void aScoreCentredOnZeroIsRecordedOnAverageAsTheMeanOfItsPositivePart() {
+    // E[max(X, 0)] for X ~ N(0, 1) is the normal density at 0, 1/sqrt(2 pi).
+    assertThat(ScoreModel.expectedClamped(0, 1, 27)).isCloseTo(0.3989422804014327, within(1e-12));
+    // The same at the top of the range, mirrored.
+    assertThat(ScoreModel.expectedClamped(27, 1, 27)).isCloseTo(27 - 0.3989422804014327, within(1e-12));
+  }
+
+  @Test
+  void theNormalDistributionFunctionMatchesTabulatedValues() {
+    // Abramowitz and Stegun, table 26.1, and the symmetry Phi(-z) = 1 - Phi(z).
+    assertThat(ScoreModel.cdf(0)).isEqualTo(0.5);
+    assertThat(ScoreModel.cdf(1)).isCloseTo(0.841344746068543, within(1e-14));
+    assertThat(ScoreModel.cdf(-1.96)).isCloseTo(1 - 0.975002104851780, within(1e-14));
+    assertThat(ScoreModel.cdf(4)).isCloseTo(0.999968328758167, within(1e-14));
+    assertThat(ScoreModel.cdf(-10)).isCloseTo(7.61985302416e-24, within(1e-15));
+  }
+
+  @Test
+  void farFromBothBoundsTheShiftIsTheEffectItself() {
+    assertThat(ScoreModel.latentShift(-2.53, 13.5, 1, 27)).isCloseTo(-2.53, within(1e-9));
+    assertThat(ScoreModel.latentShift(1.5, 13.5, 1, 27)).isCloseTo(1.5, within(1e-9));
+  }
+
+  @Test
+  void nearTheFloorTheShiftIsLargerThanTheEffectBy2TenthsOfAPoint() {
+    // mean 7, SD 4 (a PHQ-9 last score near the floor), effect -2.53: numerical integration of
+    // E[min(max(X + e, 0), 27)] - E[min(max(X, 0), 27)] = -2.53 gives e = -2.7625685 (midpoint rule, 80,000 steps
+    // over +-12 SD, bisection).
+    assertThat(ScoreModel.latentShift(-2.53, 7, 4, 27)).isCloseTo(-2.7625685, within(1e-6));
+    // mean 0, SD 1: phi(e) + e Phi(e) = phi(0) - 0.2 at e = -0.49629444.
+    assertThat(ScoreModel.latentShift(-0.2, 0, 1, 27)).isCloseTo(-0.49629444, within(1e-7));
+  }
+
+  @Test
+  void anEffectBeyondReachPutsTheScoreAtTheBound() {
+    // Expected recorded score 0.0004 (mean -3, SD 1): no shift can lower it by a point, so the score goes to 0.
+    double shift = ScoreModel.latentShift(-1, -3, 1, 27);
+    assertThat(ScoreModel.expectedClamped(-3 + shift, 1, 27)).isCloseTo(0, within(1e-12));
+  }
+}
