@@ -66,13 +66,16 @@ final class ScoreModel {
    * The shift of an unbounded score that moves its expected value after clamping to 0..{@code top} by
    * {@code target}: the {@code e} with E[clamp(X + e)] − E[clamp(X)] = target for X ~ N({@code mean}, {@code sd}²).
    * Far from both bounds it is {@code target} itself. Where no shift can move the expected recorded score that far
-   * (it is closer to the bound than |target|), the shift that puts the score ten SDs past the bound.
+   * (it is closer to the bound than |target|), the shift that puts the score's mean four SDs past the bound: as far
+   * as it usefully goes, since the scores between first and last are drawn on the line towards it.
    */
   static double latentShift(double target, double mean, double sd, double top) {
+    if (target == 0) {
+      return 0;
+    }
     double goal = expectedClamped(mean, sd, top) + target;
-    double reach = Math.abs(target) + Math.abs(mean) + top + 10 * sd;
-    double lo = target < 0 ? -reach : 0;
-    double hi = target < 0 ? 0 : reach;
+    double lo = target < 0 ? Math.min(target, -mean - 4 * sd) : 0;
+    double hi = target < 0 ? 0 : Math.max(target, top - mean + 4 * sd);
     if (target < 0 ? expectedClamped(mean + lo, sd, top) >= goal : expectedClamped(mean + hi, sd, top) <= goal) {
       return target < 0 ? lo : hi;
     }

@@ -47,9 +47,15 @@ class ScoreModelTest {
   }
 
   @Test
-  void anEffectBeyondReachPutsTheScoreAtTheBound() {
-    // Expected recorded score 0.0004 (mean -3, SD 1): no shift can lower it by a point, so the score goes to 0.
-    double shift = ScoreModel.latentShift(-1, -3, 1, 27);
-    assertThat(ScoreModel.expectedClamped(-3 + shift, 1, 27)).isCloseTo(0, within(1e-12));
+  void anEffectBeyondReachPutsTheScoreFourSdsPastTheBound() {
+    // Expected recorded score 0.0004 (mean -3, SD 1): no shift can lower it by a point; the mean goes to -4 SD.
+    assertThat(-3 + ScoreModel.latentShift(-1, -3, 1, 27)).isCloseTo(-4, within(1e-12));
+    // The same at the top: mean 30 on a 0-27 scale, effect +1, goes to 27 + 4 SD.
+    assertThat(30 + ScoreModel.latentShift(1, 30, 1, 27)).isCloseTo(31, within(1e-12));
+  }
+
+  @Test
+  void noEffectNoShift() {
+    assertThat(ScoreModel.latentShift(0, 35, 4, 27)).isZero();
   }
 }
