@@ -28,6 +28,10 @@ class ScoreModelTest {
     assertThat(ScoreModel.cdf(-1.96)).isCloseTo(1 - 0.975002104851780, within(1e-14));
     assertThat(ScoreModel.cdf(4)).isCloseTo(0.999968328758167, within(1e-14));
     assertThat(ScoreModel.cdf(-10)).isCloseTo(7.61985302416e-24, within(1e-15));
+    // Far in the tails: a probability, never negative, never infinite (the series alone gives -inf at -37.8).
+    assertThat(ScoreModel.cdf(-12)).isBetween(0.0, 1e-15);
+    assertThat(ScoreModel.cdf(-37.8)).isBetween(0.0, 1e-15);
+    assertThat(ScoreModel.cdf(37.9)).isBetween(1 - 1e-15, 1.0);
   }
 
   @Test
