@@ -33,9 +33,9 @@ class CohortCoverageBenchmark {
     int replicates = Integer.getInteger("tto.bench.replicates", 100);
     long firstSeed = Long.getLong("tto.bench.seed", 1000L);
     Path out = Path.of(System.getProperty("tto.bench.out", "target/bench-coverage.md"));
-    Map<String, Double> planted = GoldFixtures.Simulation.SEED_STUDY_DID;
-    Map<String, Tally> tallies = new LinkedHashMap<>();
-    planted.keySet().forEach(m -> tallies.put(m, new Tally()));
+    Map<String, Double> planted = new LinkedHashMap<>();
+    GoldFixtures.Simulation.SEED_STUDY_DID.forEach((m, v) -> planted.put(GoldFixtures.DOMAIN_OF.get(m), v));
+    CoverageTally tally = new CoverageTally(planted);
     GoldFixtures.Simulation simulation = new GoldFixtures.Simulation();
 
     long t0 = System.nanoTime();
@@ -43,9 +43,7 @@ class CohortCoverageBenchmark {
       GoldFixtures.Tables gold = simulation.generate(firstSeed + r);
       CohortAnalysis.Analysed a =
           CohortAnalysis.analyse(gold.courses(spark), gold.pairs(spark), AnalysisConfig.defaults(), "bench");
-      for (DomainResult d : a.domains()) {
-        tallies.get(d.measure()).add(d, planted.get(d.measure()));
-      }
+      a.domains().forEach(tally::add);
       System.err.printf(Locale.ROOT, "bench-coverage: replicate %d/%d done (%.0f s)%n", r + 1, replicates,
           (System.nanoTime() - t0) / 1e9);
     }
@@ -62,47 +60,10 @@ class CohortCoverageBenchmark {
             + " + service (SD 1.3) + therapist (0.8) + client (3.1) + residual (4.0), rounded to whole points."
             + " Each replicate runs `CohortAnalysis.analyse` (REML, `score ~ time * cohort + (1 | service/therapist/"
             + "client)`, the four domains from one `fitBySplit` pass).\n\n");
-    md.append("| domain | planted | Satterthwaite 95% CI covers | Wald 95% CI covers | mean estimate | SD of"
-        + " estimates | mean SE | required 90–99% |\n|---|---|---|---|---|---|---|---|\n");
-    boolean allPass = true;
-    for (Map.Entry<String, Tally> e : tallies.entrySet()) {
-      Tally t = e.getValue();
-      double pct = 100.0 * t.satCovered / t.n;
-      boolean pass = pct >= 90 && pct <= 99;
-      allPass &= pass;
-      md.append(String.format(Locale.ROOT, "| %s | %.2f | %d / %d = **%.0f%%** | %d / %d = %.0f%% | %.3f | %.3f | %.3f"
-              + " | %s |%n", GoldFixtures.DOMAIN_OF.get(e.getKey()), planted.get(e.getKey()), t.satCovered, t.n, pct,
-          t.waldCovered, t.n, 100.0 * t.waldCovered / t.n, t.sum / t.n, t.sd(), t.sumSe / t.n,
-          pass ? "PASS" : "FAIL"));
-    }
+    md.append(tally.markdown());
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, md.toString(), StandardCharsets.UTF_8);
     System.err.print(md);
-    assertThat(allPass).as("every domain's coverage in 90-99%%:%n%s", md).isTrue();
-  }
-
-  /** Coverage counts and moments of the estimates of one domain. */
-  private static final class Tally {
-    int n;
-    int satCovered;
-    int waldCovered;
-    double sum;
-    double sumSq;
-    double sumSe;
-
-    void add(DomainResult d, double truth) {
-      assertThat(d.status()).as("%s %s", d.domain(), d.warnings()).isEqualTo(DomainResult.Status.FITTED);
-      DidEstimate e = d.did();
-      n++;
-      satCovered += e.satLow() <= truth && truth <= e.satHigh() ? 1 : 0;
-      waldCovered += e.waldLow() <= truth && truth <= e.waldHigh() ? 1 : 0;
-      sum += e.estimate();
-      sumSq += e.estimate() * e.estimate();
-      sumSe += e.se();
-    }
-
-    double sd() {
-      return Math.sqrt((sumSq - sum * sum / n) / (n - 1));
-    }
+    assertThat(tally.allPass()).as("every domain's coverage in 90-99%%:%n%s", md).isTrue();
   }
 }
