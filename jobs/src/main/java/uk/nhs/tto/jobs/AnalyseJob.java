@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import uk.nhs.tto.analysis.AnalysisResult;
 import uk.nhs.tto.analysis.AsOf;
 import uk.nhs.tto.analysis.CohortAnalysis;
@@ -36,6 +37,12 @@ public final class AnalyseJob implements Job {
   @Override
   public String summary() {
     return "difference-in-differences per domain (SPEC §5) into results.did and results.runs";
+  }
+
+  @Override
+  public Set<String> options() {
+    return Set.of("as-of-version", "as-of-timestamp", "as-of-run", "intensity", "covariates", "random", "method", "ml",
+        "subgroups", "no-subgroups", "time-scan");
   }
 
   @Override

@@ -4,21 +4,31 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import uk.nhs.tto.errors.TtoException;
 
-/** Command-line options: {@code --name value} pairs, {@code --flag} switches and positional words. */
+/**
+ * Command-line options: {@code --name value} pairs, {@code --flag} switches and positional words.
+ *
+ * <p>Once {@link #accepting} has given a command's option names, an option the user typed that is not among them
+ * is refused before anything runs (a misspelt {@code --as-of-verison 3} must not quietly analyse the latest
+ * tables), and the command's code may read only options it declared, so the declaration cannot fall behind.
+ */
 public final class Args {
 
   private final String command;
   private final Map<String, String> options;
   private final List<String> positional;
+  private final Set<String> accepted;
 
-  private Args(String command, Map<String, String> options, List<String> positional) {
+  private Args(String command, Map<String, String> options, List<String> positional, Set<String> accepted) {
     this.command = command;
     this.options = options;
     this.positional = positional;
+    this.accepted = accepted;
   }
 
   /**
@@ -55,7 +65,82 @@ public final class Args {
         positional.add(a);
       }
     }
-    return new Args(command, Collections.unmodifiableMap(options), Collections.unmodifiableList(positional));
+    return new Args(
+        command, Collections.unmodifiableMap(options), Collections.unmodifiableList(positional), null);
+  }
+
+  /**
+   * These options, checked against the names the command accepts: an unknown option, or a positional word where
+   * the command takes none, is a usage error naming the nearest accepted option. The returned options refuse to
+   * be read under any other name (a programming error, not the user's).
+   */
+  public Args accepting(Set<String> names, boolean takesWords) {
+    for (String name : options.keySet()) {
+      if (!names.contains(name)) {
+        String near = nearest(name, names);
+        throw TtoException.of(
+            "Unknown option --" + name + " for scripts/tto " + command,
+            "scripts/tto " + command + " accepts " + list(names),
+            (near == null ? "" : "did you mean --" + near + "? ") + "See scripts/tto " + command + " --help");
+      }
+    }
+    if (!takesWords && !positional.isEmpty()) {
+      throw TtoException.of(
+          "Unexpected word '" + positional.get(0) + "' for scripts/tto " + command,
+          "scripts/tto " + command + " takes only options (--name value or --flag)",
+          "remove it, or give it as the value of an option (see scripts/tto " + command + " --help)");
+    }
+    return new Args(command, options, positional, Set.copyOf(names));
+  }
+
+  /** The accepted name closest to {@code name} by edit distance, when it is close enough to be a slip. */
+  static String nearest(String name, Set<String> names) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String candidate : new TreeSet<>(names)) {
+      int d = editDistance(name.toLowerCase(Locale.ROOT), candidate);
+      if (d < bestDistance) {
+        best = candidate;
+        bestDistance = d;
+      }
+    }
+    return best != null && bestDistance <= Math.max(2, best.length() / 3) ? best : null;
+  }
+
+  /** Levenshtein distance, with a swap of two neighbouring letters counting as one edit. */
+  private static int editDistance(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      for (int j = 0; j <= b.length(); j++) {
+        if (i == 0 || j == 0) {
+          d[i][j] = i + j;
+          continue;
+        }
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length()][b.length()];
+  }
+
+  private static String list(Set<String> names) {
+    StringBuilder sb = new StringBuilder();
+    for (String n : new TreeSet<>(names)) {
+      sb.append(sb.length() == 0 ? "" : ", ").append("--").append(n);
+    }
+    return sb.toString();
+  }
+
+  /** Fails when the command's code reads an option it did not declare (see {@link #accepting}). */
+  private String declared(String name) {
+    if (accepted != null && !accepted.contains(name)) {
+      throw new IllegalStateException(
+          "scripts/tto " + command + " reads option --" + name + " but does not declare it in Job.options()");
+    }
+    return name;
   }
 
   public String command() {
@@ -63,20 +148,20 @@ public final class Args {
   }
 
   public boolean has(String name) {
-    return options.containsKey(name);
+    return options.containsKey(declared(name));
   }
 
   public String get(String name) {
-    return options.get(name);
+    return options.get(declared(name));
   }
 
   public String getOr(String name, String fallback) {
-    return options.getOrDefault(name, fallback);
+    return options.getOrDefault(declared(name), fallback);
   }
 
   /** A required option, with a message naming the command when it is missing. */
   public String require(String name, String what) {
-    String v = options.get(name);
+    String v = options.get(declared(name));
     if (v == null || v.isBlank()) {
       throw TtoException.of(
           "scripts/tto " + command + " needs --" + name,
@@ -87,7 +172,7 @@ public final class Args {
   }
 
   public int intOr(String name, int fallback) {
-    String v = options.get(name);
+    String v = options.get(declared(name));
     if (v == null) {
       return fallback;
     }
@@ -99,7 +184,7 @@ public final class Args {
   }
 
   public long longOr(String name, long fallback) {
-    String v = options.get(name);
+    String v = options.get(declared(name));
     if (v == null) {
       return fallback;
     }
@@ -111,7 +196,7 @@ public final class Args {
   }
 
   public double doubleOr(String name, double fallback) {
-    String v = options.get(name);
+    String v = options.get(declared(name));
     if (v == null) {
       return fallback;
     }

@@ -2,6 +2,7 @@ package uk.nhs.tto.jobs;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -17,6 +18,11 @@ public final class BareCopyJob implements Job {
   @Override
   public String summary() {
     return "benchmark floor: read every extract CSV once with Spark and write it once as Parquet";
+  }
+
+  @Override
+  public Set<String> options() {
+    return Set.of("out");
   }
 
   @Override

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import uk.nhs.tto.lake.Lake;
 import uk.nhs.tto.lake.TableDigest;
 import uk.nhs.tto.report.TextTable;
@@ -20,6 +21,11 @@ public final class DigestJob implements Job {
   @Override
   public String summary() {
     return "order-independent content digests of a lake's tables; --against compares two lakes";
+  }
+
+  @Override
+  public Set<String> options() {
+    return Set.of("against", "digits", "exact", "ignore");
   }
 
   @Override

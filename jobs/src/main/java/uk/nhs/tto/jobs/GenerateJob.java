@@ -3,6 +3,7 @@ package uk.nhs.tto.jobs;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import uk.nhs.tto.config.Keys;
 import uk.nhs.tto.errors.TtoException;
 import uk.nhs.tto.generate.Codebook;
@@ -22,6 +23,18 @@ public final class GenerateJob implements Job {
   @Override
   public String summary() {
     return "write a synthetic IDS extract (services x months) with planted effects, cohorts.csv and generator.json";
+  }
+
+  @Override
+  public Set<String> options() {
+    return Set.of("out", "scale", "services", "months", "seed", "start", "effects", "subgroup-effect",
+        "effect-intensity", "format", "courses-per-service-year", "monthly-growth", "threads", "defects", "quiet");
+  }
+
+  /** {@code --defects 0.05}: the fraction arrives as a word ({@link #defectFraction} checks the words). */
+  @Override
+  public boolean takesWords() {
+    return true;
   }
 
   @Override

@@ -1,5 +1,7 @@
 package uk.nhs.tto.jobs;
 
+import java.util.Set;
+
 /** One command of {@code scripts/tto}: parses its options from the context, calls the library, returns an exit code. */
 public interface Job {
 
@@ -12,5 +14,18 @@ public interface Job {
   /** The job's own options, for {@code scripts/tto <command> --help}. */
   default String usage() {
     return "";
+  }
+
+  /**
+   * The option names the job reads besides {@link JobContext#COMMON_OPTIONS}' (without the leading {@code --});
+   * any other option given is refused before the job runs, and the job may read no other.
+   */
+  default Set<String> options() {
+    return Set.of();
+  }
+
+  /** Whether the job takes positional words (it then checks them itself); otherwise a stray word is refused. */
+  default boolean takesWords() {
+    return false;
   }
 }

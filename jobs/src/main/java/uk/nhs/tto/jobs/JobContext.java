@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 import uk.nhs.tto.config.Keys;
 import uk.nhs.tto.config.Settings;
@@ -27,9 +28,13 @@ import uk.nhs.tto.progress.Progress;
  */
 public final class JobContext {
 
-  /** Options every command accepts, mapped to their settings key. */
-  static final Map<String, String> COMMON_OPTIONS =
+  /** Options every command accepts that set a settings key, mapped to it. */
+  static final Map<String, String> SETTINGS_OPTIONS =
       Map.of("lake", Keys.LAKE, "extracts", Keys.EXTRACTS, "cohorts", Keys.COHORTS, "master", Keys.MASTER);
+
+  /** Every option every command accepts: those above, the configuration's, {@code --json} and {@code --help}. */
+  static final Set<String> COMMON_OPTIONS =
+      Set.of("lake", "extracts", "cohorts", "master", "conf", "profile", "json", "help");
 
   private final Args args;
   private final Settings settings;
@@ -55,7 +60,7 @@ public final class JobContext {
   /** Resolves settings from the options by the precedence documented in {@link Settings}. */
   public static JobContext fromArgs(Args args, PrintStream out, PrintStream err) {
     Map<String, String> cli = new LinkedHashMap<>();
-    COMMON_OPTIONS.forEach(
+    SETTINGS_OPTIONS.forEach(
         (opt, key) -> {
           if (args.has(opt)) {
             cli.put(key, args.get(opt));

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import uk.nhs.tto.analysis.ScanBaseline;
@@ -20,6 +21,11 @@ public final class LmmJob implements Job {
   @Override
   public String summary() {
     return "fit a linear mixed model (nested random intercepts) to a CSV or Parquet file, as lme4 would";
+  }
+
+  @Override
+  public Set<String> options() {
+    return Set.of("data", "formula", "ml", "blups", "baseline", "factor", "cache", "time-scan");
   }
 
   @Override

@@ -1,5 +1,6 @@
 package uk.nhs.tto.jobs;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -30,8 +31,8 @@ public final class Main {
   }
 
   /** Option names that take no value. */
-  static final Set<String> FLAGS = Set.of("help", "ml", "reml", "defects", "quiet", "blups", "no-analyse", "time-scan",
-      "exact", "subgroups", "no-subgroups");
+  static final Set<String> FLAGS = Set.of("help", "ml", "defects", "quiet", "blups", "time-scan", "exact", "subgroups",
+      "no-subgroups");
 
   private Main() {}
 
@@ -56,7 +57,7 @@ public final class Main {
     int code;
     try {
       Job job = lookup(command);
-      Args args = Args.parse(command, rest, FLAGS);
+      Args args = parse(job, command, rest);
       if (args.has("help")) {
         System.out.println("scripts/tto " + command + ": " + job.summary());
         System.out.println(job.usage());
@@ -79,6 +80,13 @@ public final class Main {
       ctx.finish(code);
     }
     return code;
+  }
+
+  /** The command's options, refused when one is not the command's own or common to all (see {@link Job#options}). */
+  static Args parse(Job job, String command, String[] argv) {
+    Set<String> accepted = new HashSet<>(JobContext.COMMON_OPTIONS);
+    accepted.addAll(job.options());
+    return Args.parse(command, argv, FLAGS).accepting(accepted, job.takesWords());
   }
 
   static Job lookup(String command) {

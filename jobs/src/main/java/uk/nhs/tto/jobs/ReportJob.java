@@ -1,6 +1,7 @@
 package uk.nhs.tto.jobs;
 
 import java.nio.file.Path;
+import java.util.Set;
 import uk.nhs.tto.report.Publication;
 import uk.nhs.tto.report.Report;
 import uk.nhs.tto.report.subgroups.SubgroupPages;
@@ -15,6 +16,11 @@ public final class ReportJob implements Job {
   @Override
   public String summary() {
     return "HTML report and did.csv of an analyse run (disclosure-controlled)";
+  }
+
+  @Override
+  public Set<String> options() {
+    return Set.of("run");
   }
 
   @Override

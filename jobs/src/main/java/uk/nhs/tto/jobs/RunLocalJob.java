@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import uk.nhs.tto.analysis.AnalysisResult;
 import uk.nhs.tto.config.Keys;
 import uk.nhs.tto.config.Settings;
@@ -32,6 +33,11 @@ public final class RunLocalJob implements Job {
   @Override
   public String summary() {
     return "generate synthetic data (unless --extracts), ingest, derive, analyse, report; print the headline tables";
+  }
+
+  @Override
+  public Set<String> options() {
+    return Set.of("seed");
   }
 
   @Override

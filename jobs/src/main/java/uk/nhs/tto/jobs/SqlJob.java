@@ -5,6 +5,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import uk.nhs.tto.lake.Catalogue;
@@ -19,6 +20,11 @@ public final class SqlJob implements Job {
   @Override
   public String summary() {
     return "Spark SQL over the lakehouse tables (tt_bronze, tt_silver, tt_gold, tt_results, …)";
+  }
+
+  @Override
+  public Set<String> options() {
+    return Set.of("e", "rows");
   }
 
   @Override

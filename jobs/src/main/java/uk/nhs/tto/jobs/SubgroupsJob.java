@@ -1,6 +1,7 @@
 package uk.nhs.tto.jobs;
 
 import java.util.Locale;
+import java.util.Set;
 import uk.nhs.tto.analysis.AsOf;
 import uk.nhs.tto.analysis.PinnedInputs;
 import uk.nhs.tto.analysis.RunsTable;
@@ -21,6 +22,11 @@ public final class SubgroupsJob implements Job {
   @Override
   public String summary() {
     return "subgroup analyses and service variation for an analyse run (results.subgroups, service_variation)";
+  }
+
+  @Override
+  public Set<String> options() {
+    return Set.of("dimensions", "run");
   }
 
   @Override

@@ -52,10 +52,11 @@ class DeriveJobTest {
                 Keys.THERAPY_CODES, BronzeFixtures.projectConf("therapy-codes.csv").toString()));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Args args = Args.parse("derive", new String[] {"--json", json.toString()}, Main.FLAGS);
+    DeriveJob job = new DeriveJob();
+    Args args = Main.parse(job, "derive", new String[] {"--json", json.toString()});
 
     int code =
-        new DeriveJob().run(new JobContext(args, settings, new PrintStream(out, true, StandardCharsets.UTF_8),
+        job.run(new JobContext(args, settings, new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8)));
 
     assertThat(code).isZero();

@@ -38,15 +38,16 @@ class IngestJobTest {
     Path json = tmp.resolve("out/ingest.json");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
+    IngestJob job = new IngestJob();
     Args args =
-        Args.parse(
+        Main.parse(
+            job,
             "ingest",
             new String[] {"--extracts", extracts.toString(), "--lake", tmp.resolve("lake").toString(), "--json",
-                json.toString()},
-            Main.FLAGS);
+                json.toString()});
 
     int code =
-        new IngestJob()
+        job
             .run(JobContext.fromArgs(args, new PrintStream(out, true), new PrintStream(err, true)));
 
     assertThat(code).isZero();

@@ -58,8 +58,8 @@ class SubgroupsJobTest {
   }
 
   private int run(Settings settings, String command, String... argv) throws Exception {
-    Args args = Args.parse(command, argv, Main.FLAGS);
+    Job job = Main.lookup(command);
     PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
-    return Main.lookup(command).run(new JobContext(args, settings, ps, ps));
+    return job.run(new JobContext(Main.parse(job, command, argv), settings, ps, ps));
   }
 }
