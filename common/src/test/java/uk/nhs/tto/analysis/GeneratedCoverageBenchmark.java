@@ -84,6 +84,8 @@ class GeneratedCoverageBenchmark {
         }
       }
       deleteTree(dir);
+      // Delta keeps every table's state it has read; a replicate's lake is gone, so its states must go too.
+      SparkExtension.forgetCaches();
       System.err.printf(Locale.ROOT, "bench-coverage: replicate %d/%d (seed %d) done (%.0f s)%n", r + 1, replicates,
           seed, (System.nanoTime() - t0) / 1e9);
     }

@@ -44,8 +44,18 @@ public final class SparkExtension implements ParameterResolver, AfterAllCallback
   @Override
   public void afterAll(ExtensionContext context) {
     boolean topLevel = context.getTestClass().map(c -> c.getEnclosingClass() == null).orElse(true);
+    if (topLevel) {
+      forgetCaches();
+    }
+  }
+
+  /**
+   * Makes the shared session forget cached Datasets and Delta table states (see the class comment); also for a test
+   * that works through many lakes in turn, such as a benchmark's replicates.
+   */
+  public static void forgetCaches() {
     synchronized (SparkExtension.class) {
-      if (topLevel && session != null) {
+      if (session != null) {
         session.catalog().clearCache();
         DeltaLog.clearCache();
       }
