@@ -1,7 +1,11 @@
 package uk.nhs.tto.config;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** Names and built-in defaults of every setting; {@code conf/local.conf} documents each one. */
 public final class Keys {
@@ -42,6 +46,8 @@ public final class Keys {
   public static final String ANALYSE_LOCK_WAIT = "tto.analyse.lock.wait.seconds";
   public static final String NIGHTLY_MAX_QUARANTINED_FRACTION = "tto.nightly.max.quarantined.fraction";
   public static final String NIGHTLY_MAX_REFUSED_FILES = "tto.nightly.max.refused.files";
+  /** Prefix of Spark settings, passed to Spark without it ({@code tto.spark.spark.sql.shuffle.partitions}). */
+  public static final String SPARK_PREFIX = "tto.spark.";
 
   static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
@@ -77,4 +83,36 @@ public final class Keys {
   }
 
   private Keys() {}
+
+  /**
+   * Every key the code reads: the values of this class's constants, those ending in a dot being prefixes (any key
+   * under {@link #SPARK_PREFIX} or {@link #SUBGROUPS_SEVERITY}). Read from the constants themselves, so a key added
+   * here is known without a second list to keep.
+   */
+  static final Set<String> NAMES = names();
+
+  /** Whether the code reads {@code key} (see {@link #NAMES}). */
+  static boolean known(String key) {
+    for (String name : NAMES) {
+      if (name.endsWith(".") ? key.startsWith(name) && key.length() > name.length() : key.equals(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Set<String> names() {
+    Set<String> out = new TreeSet<>();
+    for (Field f : Keys.class.getDeclaredFields()) {
+      int m = f.getModifiers();
+      if (Modifier.isStatic(m) && Modifier.isFinal(m) && f.getType() == String.class) {
+        try {
+          out.add((String) f.get(null));
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    return out;
+  }
 }

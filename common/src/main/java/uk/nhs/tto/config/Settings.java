@@ -11,7 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
+import uk.nhs.tto.errors.DidYouMean;
 import uk.nhs.tto.errors.TtoException;
 
 /**
@@ -175,7 +177,17 @@ public final class Settings {
           "Cannot read configuration file " + file, e.getMessage(), "check that the file exists and is readable", e);
     }
     Map<String, String> out = new LinkedHashMap<>();
-    p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));
+    for (String k : new TreeSet<>(p.stringPropertyNames())) {
+      if (!Keys.known(k)) {
+        String near = DidYouMean.nearest(k, Keys.NAMES);
+        throw TtoException.of(
+            "Unknown setting '" + k + "' in " + file,
+            "tt-outcomes reads no such key, so its value would be ignored without a word",
+            (near == null ? "" : "did you mean '" + near + "'? ")
+                + "Correct or remove it; conf/local.conf documents every key");
+      }
+      out.put(k, p.getProperty(k));
+    }
     return out;
   }
 }

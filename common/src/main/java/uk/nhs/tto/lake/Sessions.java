@@ -64,7 +64,7 @@ public final class Sessions {
     if (settings.has(Keys.S3_ENDPOINT)) {
       conf.put("spark.hadoop.fs.s3a.endpoint", settings.string(Keys.S3_ENDPOINT));
     }
-    conf.putAll(settings.withPrefix("tto.spark."));
+    conf.putAll(settings.withPrefix(Keys.SPARK_PREFIX));
     return conf;
   }
 

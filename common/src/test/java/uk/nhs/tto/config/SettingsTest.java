@@ -50,4 +50,33 @@ class SettingsTest {
     Settings s = Settings.resolve(file, null, Map.of(), Map.of());
     assertThat(s.asMap()).isEqualTo(Settings.defaults().asMap());
   }
+
+  @Test
+  void aMisspeltKeyInAFileIsRefusedWithTheKeyMeant(@TempDir Path dir) throws Exception {
+    Path conf = Files.writeString(dir.resolve("mine.conf"), "tto.lake = L\ntto.analysis.metod = ML\n");
+
+    assertThatThrownBy(() -> Settings.resolve(null, conf, Map.of(), Map.of()))
+        .isInstanceOf(TtoException.class)
+        .hasMessageContaining("Unknown setting 'tto.analysis.metod' in " + conf)
+        .hasMessageContaining("did you mean 'tto.analysis.method'?");
+  }
+
+  @Test
+  void keysUnderAPrefixAreKnownButNotThePrefixAlone(@TempDir Path dir) throws Exception {
+    Path conf = Files.writeString(dir.resolve("mine.conf"),
+        "tto.spark.spark.sql.shuffle.partitions = 3\ntto.subgroups.severity.CORE10 = 0-10,11-40\n");
+
+    assertThat(Settings.resolve(null, conf, Map.of(), Map.of()).withPrefix(Keys.SPARK_PREFIX))
+        .containsEntry("spark.sql.shuffle.partitions", "3");
+    assertThat(Keys.known("tto.spark.")).isFalse();
+    assertThat(Keys.known("tto.sparkle")).isFalse();
+  }
+
+  @Test
+  void everyKeyTheProjectsOwnProfilesSetIsKnown() {
+    for (String profile : new String[] {"local", "cluster", "s3"}) {
+      Path file = Path.of("../conf", profile + ".conf");
+      assertThat(Settings.resolve(file, null, Map.of(), Map.of()).asMap()).as(profile).isNotEmpty();
+    }
+  }
 }

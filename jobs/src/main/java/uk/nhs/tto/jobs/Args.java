@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import uk.nhs.tto.errors.DidYouMean;
 import uk.nhs.tto.errors.TtoException;
 
 /**
@@ -77,7 +77,7 @@ public final class Args {
   public Args accepting(Set<String> names, boolean takesWords) {
     for (String name : options.keySet()) {
       if (!names.contains(name)) {
-        String near = nearest(name, names);
+        String near = DidYouMean.nearest(name, names);
         throw TtoException.of(
             "Unknown option --" + name + " for scripts/tto " + command,
             "scripts/tto " + command + " accepts " + list(names),
@@ -91,39 +91,6 @@ public final class Args {
           "remove it, or give it as the value of an option (see scripts/tto " + command + " --help)");
     }
     return new Args(command, options, positional, Set.copyOf(names));
-  }
-
-  /** The accepted name closest to {@code name} by edit distance, when it is close enough to be a slip. */
-  static String nearest(String name, Set<String> names) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String candidate : new TreeSet<>(names)) {
-      int d = editDistance(name.toLowerCase(Locale.ROOT), candidate);
-      if (d < bestDistance) {
-        best = candidate;
-        bestDistance = d;
-      }
-    }
-    return best != null && bestDistance <= Math.max(2, best.length() / 3) ? best : null;
-  }
-
-  /** Levenshtein distance, with a swap of two neighbouring letters counting as one edit. */
-  private static int editDistance(String a, String b) {
-    int[][] d = new int[a.length() + 1][b.length() + 1];
-    for (int i = 0; i <= a.length(); i++) {
-      for (int j = 0; j <= b.length(); j++) {
-        if (i == 0 || j == 0) {
-          d[i][j] = i + j;
-          continue;
-        }
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-      }
-    }
-    return d[a.length()][b.length()];
   }
 
   private static String list(Set<String> names) {

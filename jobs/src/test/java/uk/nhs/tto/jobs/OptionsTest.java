@@ -78,16 +78,6 @@ class OptionsTest {
   }
 
   @Test
-  void nearestSuggestsOnlyASlipOfAFewLetters() {
-    Set<String> names = Set.of("as-of-version", "as-of-run", "seed", "services");
-
-    assertThat(Args.nearest("as-of-verison", names)).isEqualTo("as-of-version"); // two letters swapped
-    assertThat(Args.nearest("servics", names)).isEqualTo("services"); // one letter missing
-    assertThat(Args.nearest("SEED", names)).isEqualTo("seed");
-    assertThat(Args.nearest("formula", names)).isNull();
-  }
-
-  @Test
   void everyCommandsHelpListsExactlyTheOptionsItAccepts() {
     Pattern option = Pattern.compile("(?<![\\w-])--([a-z][a-z-]*)");
     for (String command : Main.COMMANDS.keySet()) {

@@ -15,6 +15,7 @@ import org.apache.spark.storage.StorageLevel;
 import uk.nhs.tto.analysis.AnalysisConfig;
 import uk.nhs.tto.analysis.CohortAnalysis;
 import uk.nhs.tto.analysis.DidEstimate;
+import uk.nhs.tto.config.Keys;
 import uk.nhs.tto.config.Settings;
 import uk.nhs.tto.lake.Lake;
 import uk.nhs.tto.lake.Sessions;
@@ -143,7 +144,7 @@ public final class SubgroupBenchmark {
     // analyses are timed as analyse runs them.
     Settings settings = Settings.resolve(Path.of(System.getProperty("tto.conf.dir", "conf"), "local.conf"), null,
         Map.of(), Map.of());
-    SparkSession spark = Sessions.forJob("bench-subgroups", settings.withPrefix("tto.spark."));
+    SparkSession spark = Sessions.forJob("bench-subgroups", settings.withPrefix(Keys.SPARK_PREFIX));
     Lake lake = new Lake(spark, lakeDir);
     if (!lake.exists("gold.courses")) {
       long t = System.nanoTime();
