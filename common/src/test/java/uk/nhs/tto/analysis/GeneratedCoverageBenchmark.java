@@ -49,6 +49,12 @@ class GeneratedCoverageBenchmark {
     long firstSeed = Long.getLong("tto.bench.seed", 1L);
     Path out = Path.of(System.getProperty("tto.bench.out", "target/bench-coverage-generated.md"));
     Path work = Path.of(System.getProperty("tto.bench.dir", "target/bench-coverage-generated"));
+    // One row per replicate and domain, for looking into a result: the model's estimate and SE beside the
+    // cohorts' own counts, mean changes and SDs of the change (the unadjusted DiD and its two-sample SE).
+    Path rows = Path.of(out.toString().replaceFirst("\\.md$", "") + ".tsv");
+    Files.createDirectories(rows.toAbsolutePath().getParent());
+    Files.writeString(rows, "seed\tdomain\testimate\tse\tsat_low\tsat_high\tn_pre\tn_post\tmean_change_pre"
+        + "\tmean_change_post\tsd_change_pre\tsd_change_post\n", StandardCharsets.UTF_8);
     Codebook codebook = Codebook.load(Path.of("../conf/measures.csv"), Path.of("../conf/therapy-codes.csv"));
     Map<String, Double> planted = new LinkedHashMap<>();
     GeneratorOptions.SEED_STUDY_EFFECTS.forEach((d, v) -> planted.put(d.label(), v));
@@ -77,6 +83,10 @@ class GeneratedCoverageBenchmark {
       AnalysisResult result = CohortAnalysis.run(lake, settings, AsOf.latest(), "bench");
       for (DomainResult d : result.domains()) {
         tally.add(d);
+        Files.writeString(rows, String.format(Locale.ROOT, "%d\t%s\t%.6f\t%.6f\t%.6f\t%.6f\t%d\t%d\t%.6f\t%.6f\t%.6f\t%.6f%n",
+            seed, d.domain(), d.did().estimate(), d.did().se(), d.did().satLow(), d.did().satHigh(), d.pre().clients(),
+            d.post().clients(), d.pre().meanChange(), d.post().meanChange(), d.pre().sdChange(), d.post().sdChange()),
+            StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
         if (d.domain().equals("depression")) {
           preClients += d.pre().clients();
           postClients += d.post().clients();
