@@ -1,16 +1,21 @@
 package uk.nhs.tto.derive;
 
+import static org.apache.spark.sql.functions.col;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import uk.nhs.tto.catalog.MeasureCatalog;
 import uk.nhs.tto.catalog.TherapyCodes;
 import uk.nhs.tto.cohorts.CohortDefinition;
 import uk.nhs.tto.cohorts.CohortFile;
+import uk.nhs.tto.cohorts.CohortFileCheck;
 import uk.nhs.tto.config.Keys;
 import uk.nhs.tto.config.Settings;
 import uk.nhs.tto.conform.Conform;
@@ -71,6 +76,9 @@ public final class Derive {
     lake.overwrite(SCORE_PAIRS, ScorePairs.derive(silver.assessments(), silver.referrals(), catalogue));
     lake.overwrite(COURSES, Courses.derive(silver, lake.read(SCORE_PAIRS), therapyCodes, cohorts, thresholds));
     lake.overwrite(KEY_METRICS, KeyMetrics.compute(lake.read(COURSES)));
+    if (!cohorts.isEmpty()) {
+      warnings.addAll(CohortFileCheck.warnings(cohorts, finishedByServiceAndCohort(lake.read(COURSES))));
+    }
 
     // Silver rows are the accepted rows conform already counted; gold rows are what each write committed.
     Map<String, Long> rows = new LinkedHashMap<>(conform.silverRows());
@@ -95,6 +103,16 @@ public final class Derive {
           table + "'s latest commit (" + commit.getString(0) + ") records no numOutputRows; derive writes it last");
     }
     return Long.parseLong(rows);
+  }
+
+  /** Finished courses per service and cohort label: one small aggregation of gold.courses. */
+  private static Map<String, Map<String, Long>> finishedByServiceAndCohort(Dataset<Row> courses) {
+    Map<String, Map<String, Long>> out = new HashMap<>();
+    for (Row r : courses.where(col("finished").equalTo(true).and(col("cohort").isNotNull()))
+        .groupBy("service_id", "cohort").count().collectAsList()) {
+      out.computeIfAbsent(r.getString(0), s -> new HashMap<>()).put(r.getString(1), r.getLong(2));
+    }
+    return out;
   }
 
   private static List<CohortDefinition> cohorts(Settings settings, List<String> warnings) {

@@ -80,6 +80,42 @@ class DeriveJobTest {
   }
 
   @Test
+  void deriveWarnsOfCohortServicesTheDataCannotPutInTheComparison(SparkSession spark, @TempDir Path dir)
+      throws Exception {
+    Path lakeDir = dir.resolve("lake");
+    Lake lake = new Lake(spark, lakeDir.toString());
+    // S1's one finished course is discharged on 20 Jul 2024, inside the pre window [1 May, 1 Aug) of a change on
+    // 1 Aug with a 3-month window; nothing is in its post cohort (1 Aug to 1 Nov). S9 has no course at all.
+    BronzeFixtures bronze = new BronzeFixtures();
+    bronze.submission("S1", 1492)
+        .referral("P1", "U1", "2024-05-01", "2024-07-20", "46")
+        .contact("K1", "P1", "2024-05-10", "10:00", "02", "5", "TA")
+        .contact("K2", "P1", "2024-06-10", "10:00", "02", "5", "TA");
+    bronze.writeTo(lake);
+    Path cohorts = Files.writeString(dir.resolve("cohorts.csv"),
+        "OrgID_Provider,ChangeDate,WindowMonths,WashoutDays\nS1,2024-08-01,3,\nS9,2024-08-01,3,\n");
+    Settings settings =
+        Settings.defaults()
+            .with(Map.of(
+                Keys.LAKE, lakeDir.toString(),
+                Keys.COHORTS, cohorts.toString(),
+                Keys.MEASURES, BronzeFixtures.projectConf("measures.csv").toString(),
+                Keys.THERAPY_CODES, BronzeFixtures.projectConf("therapy-codes.csv").toString()));
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    DeriveJob job = new DeriveJob();
+
+    int code = job.run(new JobContext(Main.parse(job, "derive", new String[0]), settings,
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8)));
+
+    assertThat(code).isZero();
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("warning: 1 service(s) of the cohort file have no finished course in the data: S9;")
+        .contains("no finished course in their post cohort").contains("S1 (2024-08-01 to 2024-11-01)")
+        .doesNotContain("pre window");
+  }
+
+  @Test
   void helpListsTheJobsOptions() {
     assertThat(new DeriveJob().usage()).contains("--lake").contains("--cohorts").contains("--json");
   }
