@@ -32,10 +32,7 @@ class DeriveJobTest {
     // One finished course: PHQ 16 -> 4, GAD 12 -> 3: caseness (16 >= 10), both below at last -> recovered; falls
     // 12 and 9 -> reliably improved and reliably recovered. One orphan contact (PX has no referral).
     BronzeFixtures bronze = new BronzeFixtures();
-    bronze.submission("S1", 1492)
-        .referral("P1", "U1", "2024-05-01", "2024-07-20", "46")
-        .contact("K1", "P1", "2024-05-10", "10:00", "02", "5", "TA")
-        .contact("K2", "P1", "2024-06-10", "10:00", "02", "5", "TA")
+    oneCourseOfS1(bronze)
         .contact("KX", "PX", "2024-06-10", "10:00", "02", "5", "TA")
         .contactScore("A1", "P1", "K1", PHQ9, "16")
         .contactScore("A2", "P1", "K1", GAD7, "12")
@@ -43,13 +40,7 @@ class DeriveJobTest {
         .contactScore("A4", "P1", "K2", GAD7, "3");
     bronze.writeTo(lake);
     Path json = dir.resolve("out/derive.json");
-    Settings settings =
-        Settings.defaults()
-            .with(Map.of(
-                Keys.LAKE, lakeDir.toString(),
-                Keys.COHORTS, dir.resolve("no-such-cohorts.csv").toString(),
-                Keys.MEASURES, BronzeFixtures.projectConf("measures.csv").toString(),
-                Keys.THERAPY_CODES, BronzeFixtures.projectConf("therapy-codes.csv").toString()));
+    Settings settings = settings(lakeDir, dir.resolve("no-such-cohorts.csv"));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     DeriveJob job = new DeriveJob();
@@ -87,20 +78,11 @@ class DeriveJobTest {
     // S1's one finished course is discharged on 20 Jul 2024, inside the pre window [1 May, 1 Aug) of a change on
     // 1 Aug with a 3-month window; nothing is in its post cohort (1 Aug to 1 Nov). S9 has no course at all.
     BronzeFixtures bronze = new BronzeFixtures();
-    bronze.submission("S1", 1492)
-        .referral("P1", "U1", "2024-05-01", "2024-07-20", "46")
-        .contact("K1", "P1", "2024-05-10", "10:00", "02", "5", "TA")
-        .contact("K2", "P1", "2024-06-10", "10:00", "02", "5", "TA");
+    oneCourseOfS1(bronze);
     bronze.writeTo(lake);
     Path cohorts = Files.writeString(dir.resolve("cohorts.csv"),
         "OrgID_Provider,ChangeDate,WindowMonths,WashoutDays\nS1,2024-08-01,3,\nS9,2024-08-01,3,\n");
-    Settings settings =
-        Settings.defaults()
-            .with(Map.of(
-                Keys.LAKE, lakeDir.toString(),
-                Keys.COHORTS, cohorts.toString(),
-                Keys.MEASURES, BronzeFixtures.projectConf("measures.csv").toString(),
-                Keys.THERAPY_CODES, BronzeFixtures.projectConf("therapy-codes.csv").toString()));
+    Settings settings = settings(lakeDir, cohorts);
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     DeriveJob job = new DeriveJob();
 
@@ -113,6 +95,23 @@ class DeriveJobTest {
         .contains("warning: 1 service(s) of the cohort file have no finished course in the data: S9;")
         .contains("no finished course in their post cohort").contains("S1 (2024-08-01 to 2024-11-01)")
         .doesNotContain("pre window");
+  }
+
+  /** S1's one finished course P1: referred 1 May 2024, two attended treatment contacts, discharged 20 Jul 2024. */
+  private static BronzeFixtures.Submission oneCourseOfS1(BronzeFixtures bronze) {
+    return bronze.submission("S1", 1492)
+        .referral("P1", "U1", "2024-05-01", "2024-07-20", "46")
+        .contact("K1", "P1", "2024-05-10", "10:00", "02", "5", "TA")
+        .contact("K2", "P1", "2024-06-10", "10:00", "02", "5", "TA");
+  }
+
+  private static Settings settings(Path lakeDir, Path cohorts) {
+    return Settings.defaults()
+        .with(Map.of(
+            Keys.LAKE, lakeDir.toString(),
+            Keys.COHORTS, cohorts.toString(),
+            Keys.MEASURES, BronzeFixtures.projectConf("measures.csv").toString(),
+            Keys.THERAPY_CODES, BronzeFixtures.projectConf("therapy-codes.csv").toString()));
   }
 
   @Test
