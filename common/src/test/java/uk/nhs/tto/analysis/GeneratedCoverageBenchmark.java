@@ -26,6 +26,7 @@ import uk.nhs.tto.generate.GeneratorOptions;
 import uk.nhs.tto.generate.Scale;
 import uk.nhs.tto.ingest.Ingest;
 import uk.nhs.tto.lake.Lake;
+import uk.nhs.tto.testing.GeneratedExtracts;
 import uk.nhs.tto.testing.SparkExtension;
 
 /**
@@ -71,12 +72,8 @@ class GeneratedCoverageBenchmark {
       Path extracts = dir.resolve("extracts");
       Generator.generate(GeneratorOptions.builder(extracts, codebook).scale(Scale.SEED_STUDY).seed(seed).build(),
           line -> { });
-      Settings settings = Settings.defaults().with(Map.of(
-          Keys.COHORTS, extracts.resolve(Generator.COHORTS_FILE).toString(),
-          Keys.EXTRACTS, extracts.toString(),
-          Keys.MEASURES, "../conf/measures.csv",
-          Keys.THERAPY_CODES, "../conf/therapy-codes.csv",
-          Keys.REPORTS, dir.resolve("reports").toString()));
+      Settings settings = GeneratedExtracts.settings(extracts)
+          .with(Map.of(Keys.EXTRACTS, extracts.toString(), Keys.REPORTS, dir.resolve("reports").toString()));
       Lake lake = new Lake(spark, dir.resolve("lake").toString());
       Ingest.run(lake, settings, extracts.toString());
       Derive.run(lake, settings);

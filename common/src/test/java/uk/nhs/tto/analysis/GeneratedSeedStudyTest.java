@@ -18,6 +18,7 @@ import uk.nhs.tto.generate.GeneratorOptions;
 import uk.nhs.tto.generate.Scale;
 import uk.nhs.tto.lake.Lake;
 import uk.nhs.tto.pipeline.Pipeline;
+import uk.nhs.tto.testing.GeneratedExtracts;
 import uk.nhs.tto.testing.SparkExtension;
 
 /**
@@ -35,14 +36,8 @@ class GeneratedSeedStudyTest {
     Codebook codebook = Codebook.load(Path.of("../conf/measures.csv"), Path.of("../conf/therapy-codes.csv"));
     Generator.generate(
         GeneratorOptions.builder(extracts, codebook).scale(Scale.SEED_STUDY).seed(1).build(), line -> { });
-    Settings settings =
-        Settings.defaults()
-            .with(Map.of(
-                Keys.COHORTS, extracts.resolve(Generator.COHORTS_FILE).toString(),
-                Keys.EXTRACTS, extracts.toString(),
-                Keys.MEASURES, "../conf/measures.csv",
-                Keys.THERAPY_CODES, "../conf/therapy-codes.csv",
-                Keys.REPORTS, dir.resolve("reports").toString()));
+    Settings settings = GeneratedExtracts.settings(extracts)
+        .with(Map.of(Keys.EXTRACTS, extracts.toString(), Keys.REPORTS, dir.resolve("reports").toString()));
     Lake lake = new Lake(spark, dir.resolve("lake").toString());
 
     AnalysisResult result = Pipeline.run(lake, settings, extracts.toString(), "test", line -> { }).analysis();

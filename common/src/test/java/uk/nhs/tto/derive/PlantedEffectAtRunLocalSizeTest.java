@@ -19,13 +19,13 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import uk.nhs.tto.config.Keys;
 import uk.nhs.tto.config.Settings;
 import uk.nhs.tto.generate.Codebook;
 import uk.nhs.tto.generate.Generator;
 import uk.nhs.tto.generate.GeneratorOptions;
 import uk.nhs.tto.ingest.Ingest;
 import uk.nhs.tto.lake.Lake;
+import uk.nhs.tto.testing.GeneratedExtracts;
 import uk.nhs.tto.testing.SparkExtension;
 
 /**
@@ -65,12 +65,7 @@ class PlantedEffectAtRunLocalSizeTest {
     Codebook codebook = Codebook.load(Path.of("../conf/measures.csv"), Path.of("../conf/therapy-codes.csv"));
     // Builder defaults are run-local's: 20 services, 24 months from April 2023, clean CSV; seed 1 as run-local.
     Generator.generate(GeneratorOptions.builder(extracts, codebook).seed(1).build(), line -> { });
-    Settings settings =
-        Settings.defaults()
-            .with(Map.of(
-                Keys.COHORTS, extracts.resolve(Generator.COHORTS_FILE).toString(),
-                Keys.MEASURES, "../conf/measures.csv",
-                Keys.THERAPY_CODES, "../conf/therapy-codes.csv"));
+    Settings settings = GeneratedExtracts.settings(extracts);
     Lake lake = new Lake(spark, dir.resolve("lake").toString());
 
     Ingest.run(lake, settings, extracts.toString());

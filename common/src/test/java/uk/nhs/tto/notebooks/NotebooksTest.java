@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,8 +19,8 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import uk.nhs.tto.analysis.CohortAnalysis;
 import uk.nhs.tto.analysis.AsOf;
+import uk.nhs.tto.analysis.CohortAnalysis;
 import uk.nhs.tto.config.Keys;
 import uk.nhs.tto.config.Settings;
 import uk.nhs.tto.derive.Derive;
@@ -32,6 +31,7 @@ import uk.nhs.tto.ingest.Ingest;
 import uk.nhs.tto.lake.Catalogue;
 import uk.nhs.tto.lake.Lake;
 import uk.nhs.tto.subgroups.SubgroupAnalysis;
+import uk.nhs.tto.testing.GeneratedExtracts;
 import uk.nhs.tto.testing.SparkExtension;
 
 /**
@@ -70,13 +70,7 @@ class NotebooksTest {
     Files.createFile(service.resolve("9999").resolve("IDS001MPI.csv"));
 
     Lake lake = new Lake(spark, dir.resolve("lake").toString());
-    Settings settings =
-        Settings.defaults()
-            .with(Map.of(
-                Keys.LAKE, lake.root(),
-                Keys.COHORTS, extracts.resolve(Generator.COHORTS_FILE).toString(),
-                Keys.MEASURES, "../conf/measures.csv",
-                Keys.THERAPY_CODES, "../conf/therapy-codes.csv"));
+    Settings settings = GeneratedExtracts.settings(extracts).with(Keys.LAKE, lake.root());
     Ingest.run(lake, settings, extracts.toString());
     Derive.run(lake, settings);
     SubgroupAnalysis.runWithCohortAnalysis(lake, settings, AsOf.latest(), "analyse");

@@ -25,6 +25,7 @@ import uk.nhs.tto.generate.Generator;
 import uk.nhs.tto.generate.GeneratorOptions;
 import uk.nhs.tto.lake.Catalogue;
 import uk.nhs.tto.lake.Lake;
+import uk.nhs.tto.testing.GeneratedExtracts;
 import uk.nhs.tto.testing.SparkExtension;
 
 @ExtendWith(SparkExtension.class)
@@ -45,13 +46,7 @@ class NightlyTest {
         GeneratorOptions.builder(extracts, codebook).services(3).months(12).coursesPerServiceYear(150).seed(5)
             .threads(1).build(),
         line -> { });
-    settings =
-        Settings.defaults()
-            .with(Map.of(
-                Keys.COHORTS, extracts.resolve(Generator.COHORTS_FILE).toString(),
-                Keys.MEASURES, "../conf/measures.csv",
-                Keys.THERAPY_CODES, "../conf/therapy-codes.csv",
-                Keys.REPORTS, tmp.resolve("reports").toString()));
+    settings = GeneratedExtracts.settings(extracts).with(Keys.REPORTS, tmp.resolve("reports").toString());
   }
 
   @Test
