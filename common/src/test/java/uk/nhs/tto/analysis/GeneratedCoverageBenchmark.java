@@ -2,17 +2,13 @@ package uk.nhs.tto.analysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -28,6 +24,7 @@ import uk.nhs.tto.ingest.Ingest;
 import uk.nhs.tto.lake.Lake;
 import uk.nhs.tto.testing.GeneratedExtracts;
 import uk.nhs.tto.testing.SparkExtension;
+import uk.nhs.tto.testing.Trees;
 
 /**
  * Coverage of the cohort analysis's 95% intervals end to end (run by {@code scripts/bench-coverage --generated},
@@ -68,7 +65,7 @@ class GeneratedCoverageBenchmark {
     for (int r = 0; r < replicates; r++) {
       long seed = firstSeed + r;
       Path dir = work.resolve("seed-" + seed);
-      deleteTree(dir);
+      Trees.delete(dir);
       Path extracts = dir.resolve("extracts");
       Generator.generate(GeneratorOptions.builder(extracts, codebook).scale(Scale.SEED_STUDY).seed(seed).build(),
           line -> { });
@@ -90,7 +87,7 @@ class GeneratedCoverageBenchmark {
           services += Math.max(d.pre().services(), d.post().services());
         }
       }
-      deleteTree(dir);
+      Trees.delete(dir);
       // Delta keeps every table's state it has read; a replicate's lake is gone, so its states must go too.
       SparkExtension.forgetCaches();
       System.err.printf(Locale.ROOT, "bench-coverage: replicate %d/%d (seed %d) done (%.0f s)%n", r + 1, replicates,
@@ -117,22 +114,5 @@ class GeneratedCoverageBenchmark {
     Files.writeString(out, md, StandardCharsets.UTF_8);
     System.err.print(md);
     assertThat(tally.allPass()).as("every domain's coverage in 90-99%%:%n%s", md).isTrue();
-  }
-
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

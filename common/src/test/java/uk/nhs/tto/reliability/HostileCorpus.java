@@ -17,6 +17,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import uk.nhs.tto.ingest.IdsTable;
+import uk.nhs.tto.testing.Trees;
 
 /**
  * Lays the hostile-input corpus out as one extracts root: every case's folder (copied from
@@ -150,7 +151,7 @@ public final class HostileCorpus {
     try (Stream<Path> files = Files.list(scratch)) {
       Path part = files.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
       byte[] bytes = Files.readAllBytes(part);
-      deleteTree(scratch);
+      Trees.delete(scratch);
       return bytes;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -178,11 +179,4 @@ public final class HostileCorpus {
     }
   }
 
-  private static void deleteTree(Path root) throws IOException {
-    try (Stream<Path> files = Files.walk(root)) {
-      for (Path p : files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-        Files.delete(p);
-      }
-    }
-  }
 }
