@@ -46,6 +46,13 @@ public final class Keys {
   public static final String ANALYSE_LOCK_WAIT = "tto.analyse.lock.wait.seconds";
   public static final String NIGHTLY_MAX_QUARANTINED_FRACTION = "tto.nightly.max.quarantined.fraction";
   public static final String NIGHTLY_MAX_REFUSED_FILES = "tto.nightly.max.refused.files";
+  /**
+   * How long earlier table versions stay readable ({@code --as-of-run}) and their files kept; {@code scripts/tto
+   * vacuum} and nightly remove what is older ({@code uk.nhs.tto.lake.Retention}).
+   */
+  public static final String RETENTION_DAYS = "tto.retention.days";
+  /** Whether a nightly run ends with the clean-up of {@link #RETENTION_DAYS}. */
+  public static final String NIGHTLY_VACUUM = "tto.nightly.vacuum";
   /** Prefix of Spark settings, passed to Spark without it ({@code tto.spark.spark.sql.shuffle.partitions}). */
   public static final String SPARK_PREFIX = "tto.spark.";
 
@@ -80,6 +87,8 @@ public final class Keys {
     DEFAULTS.put(ANALYSE_LOCK_WAIT, "1800");
     DEFAULTS.put(NIGHTLY_MAX_QUARANTINED_FRACTION, "0.05");
     DEFAULTS.put(NIGHTLY_MAX_REFUSED_FILES, "0");
+    DEFAULTS.put(RETENTION_DAYS, "90");
+    DEFAULTS.put(NIGHTLY_VACUUM, "true");
   }
 
   private Keys() {}

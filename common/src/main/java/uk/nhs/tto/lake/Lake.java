@@ -1,7 +1,9 @@
 package uk.nhs.tto.lake;
 
 import io.delta.tables.DeltaTable;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -38,10 +40,21 @@ public final class Lake {
 
   private final SparkSession spark;
   private final String root;
+  private final Duration retention;
 
+  /** A lake whose new tables keep earlier versions for {@link Retention#DEFAULT_DAYS}. */
   public Lake(SparkSession spark, String root) {
+    this(spark, root, Duration.ofDays(Retention.DEFAULT_DAYS));
+  }
+
+  /**
+   * A lake whose new tables keep earlier versions readable for {@code retention} (Delta's log and deleted-file
+   * retention, set when a table is created; {@link Retention#apply} brings existing tables in line).
+   */
+  public Lake(SparkSession spark, String root, Duration retention) {
     this.spark = Objects.requireNonNull(spark);
     this.root = stripSlash(Objects.requireNonNull(root));
+    this.retention = Objects.requireNonNull(retention);
   }
 
   public SparkSession spark() {
@@ -50,6 +63,11 @@ public final class Lake {
 
   public String root() {
     return root;
+  }
+
+  /** How long earlier versions of the lake's tables stay readable (time travel) and their files kept. */
+  public Duration retention() {
+    return retention;
   }
 
   /** Storage location of {@code layer.table}. */
@@ -74,13 +92,21 @@ public final class Lake {
   /** The table as it was at a Delta version (time travel). */
   public Dataset<Row> readAsOfVersion(String name, long version) {
     requireExists(name);
-    return spark.read().format("delta").option("versionAsOf", version).load(path(name));
+    try {
+      return spark.read().format("delta").option("versionAsOf", version).load(path(name));
+    } catch (Exception e) {
+      throw Retention.explain(e, name, "version " + version, retention);
+    }
   }
 
   /** The table as it was at a timestamp ({@code yyyy-MM-dd HH:mm:ss} or a date). */
   public Dataset<Row> readAsOfTimestamp(String name, String timestamp) {
     requireExists(name);
-    return spark.read().format("delta").option("timestampAsOf", timestamp).load(path(name));
+    try {
+      return spark.read().format("delta").option("timestampAsOf", timestamp).load(path(name));
+    } catch (Exception e) {
+      throw Retention.explain(e, name, "its version at " + timestamp, retention);
+    }
   }
 
   /** Latest Delta version of a table, or -1 when it does not exist. */
@@ -90,6 +116,41 @@ public final class Lake {
     }
     Row last = DeltaTable.forPath(spark, path(name)).history(1).select("version").first();
     return last.getLong(0);
+  }
+
+  /**
+   * When the table's rows last changed: the time of its latest commit other than a maintenance one (retention
+   * properties set, a clean-up recorded; {@link Retention}), in epoch milliseconds.
+   */
+  public long lastDataCommit(String name) {
+    return lastDataCommitRow(name).getTimestamp(1).getTime();
+  }
+
+  /** The latest version of the table whose commit changed its rows (maintenance commits passed over). */
+  public long lastDataVersion(String name) {
+    return lastDataCommitRow(name).getLong(0);
+  }
+
+  private Row lastDataCommitRow(String name) {
+    DeltaTable table = delta(name);
+    int recent = 20;
+    List<Row> rows = table.history(recent).select("version", "timestamp", "operation").collectAsList();
+    if (rows.size() == recent
+        && rows.stream().allMatch(r -> Retention.MAINTENANCE_OPERATIONS.contains(r.getString(2)))) {
+      rows = table.history().select("version", "timestamp", "operation").collectAsList();
+    }
+    Row newestData = null;
+    Row oldest = null;
+    for (Row r : rows) {
+      if (oldest == null || r.getLong(0) < oldest.getLong(0)) {
+        oldest = r;
+      }
+      boolean data = !Retention.MAINTENANCE_OPERATIONS.contains(r.getString(2));
+      if (data && (newestData == null || r.getLong(0) > newestData.getLong(0))) {
+        newestData = r;
+      }
+    }
+    return newestData != null ? newestData : oldest;
   }
 
   /** Replaces a table's content (and schema) in one atomic Delta commit. */
@@ -125,13 +186,17 @@ public final class Lake {
   /**
    * Table properties for a table of {@code data}'s columns, as {@code delta.}-prefixed write options: Delta applies
    * them when the write creates the table and ignores them otherwise. Statistics on {@link #SKIPPING_COLUMNS}
-   * present, or on no column.
+   * present, or on no column; earlier versions kept for {@link #retention()}.
    */
-  static Map<String, String> creationProperties(Dataset<Row> data) {
+  Map<String, String> creationProperties(Dataset<Row> data) {
     List<String> skipping = Arrays.stream(data.columns()).filter(SKIPPING_COLUMNS::contains).toList();
-    return skipping.isEmpty()
-        ? Map.of("delta.dataSkippingNumIndexedCols", "0")
-        : Map.of("delta.dataSkippingStatsColumns", String.join(",", skipping));
+    Map<String, String> out = new LinkedHashMap<>(Retention.properties(retention));
+    if (skipping.isEmpty()) {
+      out.put("delta.dataSkippingNumIndexedCols", "0");
+    } else {
+      out.put("delta.dataSkippingStatsColumns", String.join(",", skipping));
+    }
+    return out;
   }
 
   /** Bytes of the table's current data files, as its Delta log records them. */

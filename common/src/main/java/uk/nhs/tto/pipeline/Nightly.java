@@ -22,6 +22,7 @@ import uk.nhs.tto.ingest.Ingest;
 import uk.nhs.tto.ingest.IngestResult;
 import uk.nhs.tto.lake.Lake;
 import uk.nhs.tto.lake.LakeLock;
+import uk.nhs.tto.lake.Retention;
 import uk.nhs.tto.report.Report;
 import uk.nhs.tto.report.subgroups.SubgroupPages;
 import uk.nhs.tto.subgroups.SubgroupAnalysis;
@@ -45,6 +46,7 @@ public final class Nightly {
       double quarantinedFraction,
       boolean qualityExceeded,
       String qualityReason,
+      Optional<Retention.Outcome> vacuum,
       double seconds) {
 
     /** The one line a scheduler's log keeps. */
@@ -52,7 +54,7 @@ public final class Nightly {
       return String.format(
           Locale.ROOT,
           "tto nightly: %s; %d new files (%d refused, %d already ingested); %.2f%% of new rows quarantined; "
-              + "derive %s; analyse %s; report %s; %.0f s",
+              + "derive %s; analyse %s; report %s; vacuum %s; %.0f s",
           qualityExceeded ? "DATA-QUALITY THRESHOLD EXCEEDED (" + qualityReason + ")" : "ok",
           ingest.filesRead(),
           ingest.refused().size(),
@@ -63,6 +65,7 @@ public final class Nightly {
               ? "ran (run " + runId + ")"
               : "up to date" + (runId == null ? "" : " (run " + runId + ")"),
           report == null ? "none" : report.toString(),
+          vacuum.map(Retention.Outcome::summaryLine).orElse("off (" + Keys.NIGHTLY_VACUUM + ")"),
           seconds);
     }
 
@@ -78,6 +81,7 @@ public final class Nightly {
       json.put("run_id", runId);
       json.put("report", report == null ? null : report.toString());
       json.put("quarantined_fraction", quarantinedFraction);
+      json.put("vacuum", vacuum.map(Retention.Outcome::toJson).orElse(null));
       json.put("seconds", seconds);
       return json;
     }
@@ -144,21 +148,29 @@ public final class Nightly {
       } else if (ingest.refused().size() > maxRefused) {
         reason = ingest.refused().size() + " files refused, threshold " + maxRefused;
       }
-      return new Outcome(ingest, derive, analysis, runId, report, fraction, reason != null, reason,
+      Optional<Retention.Outcome> vacuum = Optional.empty();
+      if (settings.flag(Keys.NIGHTLY_VACUUM)) {
+        vacuum = Optional.of(Retention.apply(lake, lake.retention(), false, line -> progress.accept("vacuum: " + line)));
+        progress.accept("vacuum: " + vacuum.get().summaryLine());
+      }
+      return new Outcome(ingest, derive, analysis, runId, report, fraction, reason != null, reason, vacuum,
           (System.nanoTime() - start) / 1e9);
     }
   }
 
-  /** Gold was written after the last change to any bronze or ingest-stage quarantine table. */
+  /**
+   * Gold was written after the last change to the rows of any bronze or ingest-stage quarantine table (commits that
+   * only set retention properties are not changes: {@link Lake#lastDataCommit}).
+   */
   static boolean goldUpToDate(Lake lake) {
     if (!lake.exists(Derive.COURSES) || !lake.exists(Derive.SCORE_PAIRS) || !lake.exists(Derive.KEY_METRICS)) {
       return false;
     }
-    long gold = Math.min(lastCommit(lake, Derive.COURSES),
-        Math.min(lastCommit(lake, Derive.SCORE_PAIRS), lastCommit(lake, Derive.KEY_METRICS)));
+    long gold = Math.min(lake.lastDataCommit(Derive.COURSES),
+        Math.min(lake.lastDataCommit(Derive.SCORE_PAIRS), lake.lastDataCommit(Derive.KEY_METRICS)));
     for (IdsTable t : IdsTable.values()) {
       for (String name : new String[] {"bronze." + t.tableName(), "quarantine." + t.tableName()}) {
-        if (lake.exists(name) && lastCommit(lake, name) > gold) {
+        if (lake.exists(name) && lake.lastDataCommit(name) > gold) {
           return false;
         }
       }
@@ -166,7 +178,10 @@ public final class Nightly {
     return true;
   }
 
-  /** The latest results run read the gold versions that are current now. */
+  /**
+   * The latest results run read what the input tables hold now: the same tables, and no commit since the versions
+   * it read other than ones that only set retention properties.
+   */
   static boolean resultsUpToDate(Lake lake) {
     Optional<String> latest = RunsTable.latest(lake);
     if (latest.isEmpty()) {
@@ -174,10 +189,16 @@ public final class Nightly {
     }
     RunRecord run = RunsTable.require(lake, latest.get());
     Map<String, Long> current = PinnedInputs.resolve(lake, AsOf.latest()).versions();
-    return current.equals(run.inputVersions());
-  }
-
-  private static long lastCommit(Lake lake, String name) {
-    return lake.delta(name).history(1).select("timestamp").first().getTimestamp(0).getTime();
+    Map<String, Long> read = run.inputVersions();
+    if (!current.keySet().equals(read.keySet())) {
+      return false;
+    }
+    for (Map.Entry<String, Long> e : current.entrySet()) {
+      long then = read.get(e.getKey());
+      if (e.getValue() != then && (e.getValue() < then || lake.lastDataVersion(e.getKey()) > then)) {
+        return false;
+      }
+    }
+    return true;
   }
 }

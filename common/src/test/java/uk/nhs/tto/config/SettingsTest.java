@@ -28,6 +28,14 @@ class SettingsTest {
   }
 
   @Test
+  void theLocalProfileDocumentsEveryKeyTheCodeReads() throws Exception {
+    String profile = Files.readString(Path.of("../conf/local.conf"));
+    for (String key : Keys.NAMES) {
+      assertThat(profile).as("conf/local.conf mentions " + key).contains(key);
+    }
+  }
+
+  @Test
   void theKeyIsNeverASetting() {
     Settings s = Settings.resolve(null, null, Map.of("TTO_PSEUDONYMISATION_KEY", "secret"), Map.of());
     assertThat(s.asMap()).doesNotContainValue("secret");

@@ -7,6 +7,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -69,6 +70,34 @@ class NightlyTest {
     assertThat(second.runId()).isEqualTo(first.runId());
     assertThat(versions(lake)).isEqualTo(versionsAfterFirst);
     assertThat(second.summaryLine()).startsWith("tto nightly: ok;").contains("derive up to date");
+  }
+
+  @Test
+  void aChangedRetentionIsSetOnEveryTableWithoutDerivingOrAnalysingAgain(SparkSession spark) {
+    Path dir = tmp.resolve("lake-retention");
+    Nightly.Outcome first = Nightly.run(new Lake(spark, dir.toString()), settings, extracts.toString(), "test",
+        line -> { });
+    assertThat(first.vacuum()).get().satisfies(v -> assertThat(v.propertiesSet()).isZero());
+    Lake shorter = new Lake(spark, dir.toString(), Duration.ofDays(30));
+
+    Nightly.Outcome second = Nightly.run(shorter, settings, extracts.toString(), "test", line -> { });
+
+    assertThat(second.vacuum()).get().satisfies(v -> {
+      assertThat(v.propertiesSet()).isEqualTo(versions(shorter).size());
+      assertThat(v.filesRemoved()).as("nothing is 30 days old").isZero();
+    });
+    assertThat(second.derive()).as("setting a retention changes no row").isEmpty();
+    assertThat(second.analysis()).isEmpty();
+    assertThat(second.runId()).isEqualTo(first.runId());
+    assertThat(second.summaryLine()).contains("vacuum removed 0 files").contains("retention set on");
+    Map<String, Long> versionsAfterSecond = versions(shorter);
+
+    Nightly.Outcome third = Nightly.run(shorter, settings, extracts.toString(), "test", line -> { });
+
+    assertThat(third.vacuum()).get().satisfies(v -> assertThat(v.propertiesSet()).isZero());
+    assertThat(third.derive()).isEmpty();
+    assertThat(third.analysis()).isEmpty();
+    assertThat(versions(shorter)).isEqualTo(versionsAfterSecond);
   }
 
   @Test

@@ -17,6 +17,7 @@ import uk.nhs.tto.config.Settings;
 import uk.nhs.tto.lake.Catalogue;
 import uk.nhs.tto.lake.Lake;
 import uk.nhs.tto.lake.Metastore;
+import uk.nhs.tto.lake.Retention;
 import uk.nhs.tto.lake.Sessions;
 import uk.nhs.tto.progress.Progress;
 
@@ -137,7 +138,7 @@ public final class JobContext {
 
   public synchronized Lake lake() {
     if (lake == null) {
-      lake = new Lake(spark(), settings.string(Keys.LAKE));
+      lake = new Lake(spark(), settings.string(Keys.LAKE), Retention.fromSettings(settings));
     }
     return lake;
   }

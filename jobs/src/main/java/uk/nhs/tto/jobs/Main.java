@@ -26,13 +26,14 @@ public final class Main {
     COMMANDS.put("subgroups", "uk.nhs.tto.jobs.SubgroupsJob");
     COMMANDS.put("nightly", "uk.nhs.tto.jobs.NightlyJob");
     COMMANDS.put("sql", "uk.nhs.tto.jobs.SqlJob");
+    COMMANDS.put("vacuum", "uk.nhs.tto.jobs.VacuumJob");
     COMMANDS.put("bare-copy", "uk.nhs.tto.jobs.BareCopyJob");
     COMMANDS.put("digest", "uk.nhs.tto.jobs.DigestJob");
   }
 
   /** Option names that take no value. */
   static final Set<String> FLAGS = Set.of("help", "ml", "defects", "quiet", "blups", "time-scan", "exact", "subgroups",
-      "no-subgroups");
+      "no-subgroups", "dry-run");
 
   private Main() {}
 

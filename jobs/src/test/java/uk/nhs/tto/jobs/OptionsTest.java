@@ -57,6 +57,10 @@ class OptionsTest {
     assertThat(a.get("as-of-run")).isEqualTo("R");
     assertThat(a.has("ml")).isTrue();
     assertThat(a.get("lake")).isEqualTo("L");
+
+    Args v = parse("vacuum", "--dry-run", "--lake", "L");
+    assertThat(v.has("dry-run")).as("a switch: it takes no value").isTrue();
+    assertThat(v.get("lake")).isEqualTo("L");
   }
 
   @Test

@@ -1,0 +1,279 @@
+package uk.nhs.tto.lake;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.SparkThrowable;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import uk.nhs.tto.config.Keys;
+import uk.nhs.tto.config.Settings;
+import uk.nhs.tto.errors.TtoException;
+
+/**
+ * How long the lakehouse keeps earlier versions of its tables, and the clean-up that keeps it to that.
+ *
+ * <p>Every analysis records the Delta version of each table it read ({@code results.runs}), so that
+ * {@code --as-of-run}, {@code --as-of-version} and {@code --as-of-timestamp} can reproduce it. Delta serves an
+ * earlier version only while its log entries ({@code delta.logRetentionDuration}, 30 days by default) and the data
+ * files it replaced ({@code delta.deletedFileRetentionDuration}, 7 days by default, also the limit Delta enforces on
+ * time travel) are kept. Left at Delta's defaults, an analysis older than a week could not be re-run, while the files
+ * of every superseded version (each derive rewrites silver and gold whole, about 2 GB for a national year) were
+ * never removed. One setting, {@code tto.retention.days}, now sets both properties on every table
+ * ({@link Lake#creationProperties} when a table is created, {@link #apply} for existing tables), and {@link #apply}
+ * removes what is older: Delta's {@code VACUUM}, run on every table of the lake.
+ */
+public final class Retention {
+
+  /** Built-in default of {@code tto.retention.days}. */
+  public static final int DEFAULT_DAYS = 90;
+
+  /**
+   * The shortest retention accepted: {@code VACUUM} also removes files no version refers to yet, so a shorter one
+   * could delete the files of a write still in progress (Delta refuses less than a week for the same reason).
+   */
+  public static final int MIN_DAYS = 7;
+
+  static final String LOG_RETENTION = "delta.logRetentionDuration";
+  static final String FILE_RETENTION = "delta.deletedFileRetentionDuration";
+
+  /** Commits that change a table's properties or record a clean-up, not its rows (see {@link Lake#lastDataCommit}). */
+  static final Set<String> MAINTENANCE_OPERATIONS =
+      Set.of("SET TBLPROPERTIES", "UNSET TBLPROPERTIES", "VACUUM START", "VACUUM END");
+
+  private static final Set<String> BEYOND_RETENTION = Set.of(
+      "DELTA_UNSUPPORTED_TIME_TRAVEL_BEYOND_DELETED_FILE_RETENTION_DURATION",
+      "DELTA_VERSION_NOT_FOUND",
+      "DELTA_LOG_FILE_NOT_FOUND",
+      "DELTA_TIMESTAMP_EARLIER_THAN_COMMIT_RETENTION");
+
+  private Retention() {}
+
+  /** {@code tto.retention.days}, checked. */
+  public static Duration fromSettings(Settings settings) {
+    int days = settings.integer(Keys.RETENTION_DAYS);
+    if (days < MIN_DAYS) {
+      throw TtoException.of(
+          "Setting '" + Keys.RETENTION_DAYS + "' is " + days,
+          "the clean-up removes files older than this, and under " + MIN_DAYS + " days it could remove the files of"
+              + " a write still in progress",
+          "set it to " + MIN_DAYS + " or more (it is also how long an analysis can be re-run with --as-of-run)");
+    }
+    return Duration.ofDays(days);
+  }
+
+  /** The Delta table properties that keep earlier versions for {@code retention}. */
+  static Map<String, String> properties(Duration retention) {
+    String interval = retention.toSeconds() % 86_400 == 0
+        ? "interval " + retention.toDays() + " days"
+        : "interval " + retention.toSeconds() + " seconds";
+    Map<String, String> out = new LinkedHashMap<>();
+    out.put(LOG_RETENTION, interval);
+    out.put(FILE_RETENTION, interval);
+    return out;
+  }
+
+  /** What {@link #apply} did to one table. */
+  public record TableOutcome(String table, boolean propertiesSet, long filesRemoved, long bytesRemoved) {}
+
+  /** What {@link #apply} did to the lake. */
+  public record Outcome(Duration retention, boolean dryRun, List<TableOutcome> tables) {
+
+    public long filesRemoved() {
+      return tables.stream().mapToLong(TableOutcome::filesRemoved).sum();
+    }
+
+    public long bytesRemoved() {
+      return tables.stream().mapToLong(TableOutcome::bytesRemoved).sum();
+    }
+
+    /** Tables whose retention properties were (or, in a dry run, would be) set. */
+    public long propertiesSet() {
+      return tables.stream().filter(TableOutcome::propertiesSet).count();
+    }
+
+    /** One line for a console or a scheduler's log. */
+    public String summaryLine() {
+      return String.format(Locale.ROOT, "%s %d files (%.1f MB) older than %d days from %d tables%s",
+          dryRun ? "would remove" : "removed", filesRemoved(), bytesRemoved() / 1e6, retention.toDays(),
+          tables.size(), propertiesSet() == 0 ? ""
+              : "; retention " + (dryRun ? "would be " : "") + "set on " + propertiesSet() + " tables");
+    }
+
+    /** The JSON summary. */
+    public Map<String, Object> toJson() {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("retention_days", retention.toDays());
+      json.put("dry_run", dryRun);
+      json.put("files_removed", filesRemoved());
+      json.put("bytes_removed", bytesRemoved());
+      Map<String, Object> perTable = new LinkedHashMap<>();
+      for (TableOutcome t : tables) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("properties_set", t.propertiesSet());
+        m.put("files_removed", t.filesRemoved());
+        m.put("bytes_removed", t.bytesRemoved());
+        perTable.put(t.table(), m);
+      }
+      json.put("tables", perTable);
+      return json;
+    }
+  }
+
+  /**
+   * Brings every table of the lake to {@code retention}: sets its retention properties where they differ (one
+   * commit that changes no row), then removes the files that no version younger than {@code retention} needs
+   * ({@code VACUUM … RETAIN}). A dry run changes nothing and reports what would be removed. The clean-up records no
+   * commit of its own, so a lake with nothing to remove is left exactly as it was.
+   */
+  public static Outcome apply(Lake lake, Duration retention, boolean dryRun, Consumer<String> progress) {
+    SparkSession spark = lake.spark();
+    Map<String, String> wanted = properties(retention);
+    double hours = retention.toSeconds() / 3600.0;
+    List<TableOutcome> out = new ArrayList<>();
+    // The retention has been checked against MIN_DAYS (or is a test's); Delta's own check compares it with the
+    // table's current property, which a dry run leaves as it was. For the same reason the RETAIN argument must be
+    // honoured: Delta 4 ignores any but 0 and goes by the table's property. Logging the clean-up as commits would
+    // give every table two new versions per run, which nightly would have to tell from new data.
+    // VACUUM lists a table's folder with Spark's partition-discovery parallelism, 10,000 tasks by default: about
+    // 20,000 tasks a table, 9.5 minutes for a small lake's 17 tables on 2 cores. The lake's tables are not
+    // partitioned, so there is one folder to list, and the lists it joins are small: the cores are plenty.
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("spark.databricks.delta.retentionDurationCheck.enabled", "false");
+    settings.put("spark.databricks.delta.vacuum.retentionWindowIgnore.enabled", "false");
+    settings.put("spark.databricks.delta.vacuum.logging.enabled", "false");
+    String cores = Integer.toString(Math.max(1, spark.sparkContext().defaultParallelism()));
+    settings.put("spark.sql.sources.parallelPartitionDiscovery.parallelism", cores);
+    settings.put("spark.sql.shuffle.partitions", cores);
+    Map<String, String> previous = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : settings.entrySet()) {
+      previous.put(e.getKey(), spark.conf().contains(e.getKey()) ? spark.conf().get(e.getKey()) : null);
+      spark.conf().set(e.getKey(), e.getValue());
+    }
+    try {
+      for (String layer : Catalogue.LAYERS) {
+        for (String table : Catalogue.tablesIn(lake, layer)) {
+          String name = layer + "." + table;
+          out.add(applyTo(lake, name, wanted, hours, dryRun));
+          TableOutcome t = out.get(out.size() - 1);
+          if (t.filesRemoved() > 0 || t.propertiesSet()) {
+            progress.accept(String.format(Locale.ROOT, "%s: %s %d files (%.1f MB)%s", name,
+                dryRun ? "would remove" : "removed", t.filesRemoved(), t.bytesRemoved() / 1e6,
+                t.propertiesSet() ? "; retention " + (dryRun ? "would be " : "") + "set" : ""));
+          }
+        }
+      }
+    } finally {
+      previous.forEach((key, value) -> {
+        if (value == null) {
+          spark.conf().unset(key);
+        } else {
+          spark.conf().set(key, value);
+        }
+      });
+    }
+    return new Outcome(retention, dryRun, out);
+  }
+
+  private static TableOutcome applyTo(Lake lake, String name, Map<String, String> wanted, double hours,
+      boolean dryRun) {
+    SparkSession spark = lake.spark();
+    String quoted = "delta.`" + lake.path(name).replace("`", "``") + "`";
+    Map<String, String> current = lake.delta(name).detail().select("properties").first().getJavaMap(0);
+    boolean differs = wanted.entrySet().stream().anyMatch(e -> !e.getValue().equals(current.get(e.getKey())));
+    if (differs && !dryRun) {
+      StringBuilder sql = new StringBuilder("ALTER TABLE ").append(quoted).append(" SET TBLPROPERTIES (");
+      String sep = "";
+      for (Map.Entry<String, String> e : wanted.entrySet()) {
+        sql.append(sep).append('\'').append(e.getKey()).append("' = '").append(e.getValue()).append('\'');
+        sep = ", ";
+      }
+      spark.sql(sql.append(')').toString());
+    }
+    String retain = String.format(Locale.ROOT, "VACUUM %s RETAIN %s HOURS", quoted, hours);
+    Path root = new Path(lake.path(name));
+    FileSystem fs;
+    try {
+      fs = root.getFileSystem(spark.sessionState().newHadoopConf());
+    } catch (IOException e) {
+      throw TtoException.withExitCode(TtoException.INFRASTRUCTURE, "Cannot reach " + root, e.getMessage(),
+          "check the lake's storage and credentials");
+    }
+    if (dryRun) {
+      List<Row> candidates = spark.sql(retain + " DRY RUN").collectAsList();
+      long bytes = 0;
+      for (Row r : candidates) {
+        bytes += size(fs, new Path(r.getString(0)));
+      }
+      return new TableOutcome(name, differs, candidates.size(), bytes);
+    }
+    long[] before = dataFiles(fs, root);
+    spark.sql(retain).collectAsList();
+    long[] after = dataFiles(fs, root);
+    return new TableOutcome(name, differs, before[0] - after[0], before[1] - after[1]);
+  }
+
+  /** Number and bytes of a table's files outside its log. */
+  private static long[] dataFiles(FileSystem fs, Path root) {
+    long files = 0;
+    long bytes = 0;
+    try {
+      RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
+      while (it.hasNext()) {
+        LocatedFileStatus s = it.next();
+        if (!s.getPath().toUri().getPath().contains("/_delta_log/")) {
+          files++;
+          bytes += s.getLen();
+        }
+      }
+    } catch (IOException e) {
+      throw TtoException.withExitCode(TtoException.INFRASTRUCTURE, "Cannot list " + root, e.getMessage(),
+          "check the lake's storage and credentials");
+    }
+    return new long[] {files, bytes};
+  }
+
+  private static long size(FileSystem fs, Path file) {
+    try {
+      return fs.getFileStatus(file).getLen();
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * The error for a time-travel read Delta refused because the version is older than the lake keeps: what was
+   * asked, why it is gone, and what remains. Any other failure is returned as it was.
+   */
+  static RuntimeException explain(Exception e, String table, String what, Duration retention) {
+    String condition = e instanceof SparkThrowable st ? st.getCondition() : null;
+    if (condition != null && BEYOND_RETENTION.contains(condition)) {
+      return TtoException.of(
+          "Table " + table + " cannot be read at " + what,
+          "Delta serves an earlier version only within the table's retention (" + Keys.RETENTION_DAYS + ", now "
+              + retention.toDays() + " days, sets it), and this one is older or has been removed (Delta: "
+              + e.getMessage() + ")",
+          "the numbers of every earlier run stay in results.did and results.runs; to keep runs re-runnable for"
+              + " longer, raise " + Keys.RETENTION_DAYS + " and run scripts/tto vacuum, which applies it to every"
+              + " table (versions already removed cannot be brought back)",
+          e);
+    }
+    return e instanceof RuntimeException r ? r : Retention.<RuntimeException>unchecked(e);
+  }
+
+  /** Throws a checked exception Scala code threw undeclared (such as {@code AnalysisException}) as it is. */
+  @SuppressWarnings("unchecked")
+  private static <T extends Exception> RuntimeException unchecked(Exception e) throws T {
+    throw (T) e;
+  }
+}
