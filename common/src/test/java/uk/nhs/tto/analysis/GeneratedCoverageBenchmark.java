@@ -32,7 +32,7 @@ import uk.nhs.tto.testing.Trees;
  * 20 services over 36 months, the seed study's effects planted), and ingest, derive and analyse run on it as the
  * commands do, into a lakehouse of its own; per domain, the share of Satterthwaite intervals containing the planted
  * value must lie in 90–99%. Unlike {@link CohortCoverageBenchmark}, which simulates gold tables from the model the
- * analysis fits, this measures the whole chain: the generator's data (random service slopes, calendar drift, scores
+ * analysis fits, this measures the whole chain: the generator's data (random service slopes, scores
  * cut off at their range, items summed, re-submissions), pairing and cohort assignment. Properties:
  * {@code tto.bench.replicates} (100), {@code tto.bench.seed} (first seed, 1), {@code tto.bench.out} (Markdown
  * result file), {@code tto.bench.dir} (work folder; each replicate's extracts and lake are deleted after use).
@@ -102,7 +102,7 @@ class GeneratedCoverageBenchmark {
         + String.format(Locale.ROOT,
         "Design: %d replicates (seeds %d–%d), each `scripts/tto generate --scale seed-study --seed S` (20 services,"
             + " 36 monthly submissions each, the seed study's effects planted; its generator.json states the"
-            + " model: service, therapist and client intercepts, a random service slope on time, calendar drift,"
+            + " model: service, therapist and client intercepts, a random service slope on time,"
             + " scores cut off at their range), then ingest, derive and analyse (REML, `score ~ time * cohort +"
             + " (1 | service/therapist/client)`, default configuration) into a lakehouse of its own. Depression"
             + " pairs per replicate: %.0f pre and %.0f post HIGH-intensity clients (the seed study: 2,434 and"
