@@ -188,7 +188,17 @@ public final class Retention {
   private static TableOutcome applyTo(Lake lake, String name, Map<String, String> wanted, double hours,
       boolean dryRun) {
     SparkSession spark = lake.spark();
-    String quoted = "delta.`" + lake.path(name).replace("`", "``") + "`";
+    Path root = new Path(lake.path(name));
+    FileSystem fs;
+    try {
+      fs = root.getFileSystem(spark.sessionState().newHadoopConf());
+    } catch (IOException e) {
+      throw TtoException.withExitCode(TtoException.INFRASTRUCTURE, "Cannot reach " + root, e.getMessage(),
+          "check the lake's storage and credentials");
+    }
+    // SQL names a table by path only when the path is absolute; the default lake, "lakehouse", is not.
+    root = fs.makeQualified(root);
+    String quoted = "delta.`" + root.toString().replace("`", "``") + "`";
     Map<String, String> current = lake.delta(name).detail().select("properties").first().getJavaMap(0);
     boolean differs = wanted.entrySet().stream().anyMatch(e -> !e.getValue().equals(current.get(e.getKey())));
     if (differs && !dryRun) {
@@ -201,14 +211,6 @@ public final class Retention {
       spark.sql(sql.append(')').toString());
     }
     String retain = String.format(Locale.ROOT, "VACUUM %s RETAIN %s HOURS", quoted, hours);
-    Path root = new Path(lake.path(name));
-    FileSystem fs;
-    try {
-      fs = root.getFileSystem(spark.sessionState().newHadoopConf());
-    } catch (IOException e) {
-      throw TtoException.withExitCode(TtoException.INFRASTRUCTURE, "Cannot reach " + root, e.getMessage(),
-          "check the lake's storage and credentials");
-    }
     if (dryRun) {
       List<Row> candidates = spark.sql(retain + " DRY RUN").collectAsList();
       long bytes = 0;

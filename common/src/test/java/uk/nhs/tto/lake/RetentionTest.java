@@ -115,6 +115,22 @@ class RetentionTest {
   }
 
   @Test
+  void aLakeGivenByARelativePathIsCleanedToo() throws IOException {
+    // The default lake is "lakehouse", relative to the working directory.
+    Path dir = Path.of("target", "retention-relative-" + System.nanoTime());
+    try {
+      Lake lake = replacedOnce(dir, Duration.ofDays(7));
+
+      Retention.Outcome outcome = Retention.apply(lake, Duration.ZERO, false, line -> { });
+
+      assertThat(outcome.filesRemoved()).isEqualTo(1);
+      assertThat(services(lake.read(TABLE))).containsExactly("S2");
+    } finally {
+      uk.nhs.tto.testing.Trees.delete(dir);
+    }
+  }
+
+  @Test
   void aDryRunReportsWhatWouldBeRemovedAndChangesNothing(@TempDir Path dir) throws IOException {
     Lake lake = replacedOnce(dir, Duration.ofDays(7));
     List<String> current = List.of(lake.read(TABLE).inputFiles());
