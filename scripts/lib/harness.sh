@@ -130,7 +130,7 @@ h_generate() {
     --seed "${TTO_TEST_SEED:-20240401}"
 }
 
-# h_pipeline LABEL EXTRACTS LAKE [OPTIONS...] — ingest, derive, analyse and report into one lake, each a spark-submit
+# h_pipeline LABEL EXTRACTS LAKE [OPTIONS...] — ingest, derive, analyse, report and vacuum one lake, each a spark-submit
 # of its own; OPTIONS (e.g. --master, --profile) go to every step. The SPEC §7 summaries are $H_TMP/LABEL-<job>.json,
 # the report goes to $H_TMP/LABEL-reports.
 h_pipeline() {
@@ -141,6 +141,8 @@ h_pipeline() {
   h_step "$label-analyse" scripts/tto analyse --lake "$lake" --json "$H_TMP/$label-analyse.json" "$@"
   h_step "$label-report" env TTO_REPORTS="$H_TMP/$label-reports" scripts/tto report --lake "$lake" "$@"
   [ -n "$(find "$H_TMP/$label-reports" -name index.html -print -quit 2>/dev/null)" ] || h_fail "$label: no report written"
+  # The retention clean-up on this storage and master: it sets every table's retention and must leave content as is.
+  h_step "$label-vacuum" scripts/tto vacuum --lake "$lake" "$@"
 }
 
 # h_compare_lakes FIRST SECOND [OPTIONS...] — the same tables with the same content (TableDigest), doubles to
