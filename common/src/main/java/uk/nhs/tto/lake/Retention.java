@@ -164,8 +164,8 @@ public final class Retention {
       for (String layer : Catalogue.LAYERS) {
         for (String table : Catalogue.tablesIn(lake, layer)) {
           String name = layer + "." + table;
-          out.add(applyTo(lake, name, wanted, hours, dryRun));
-          TableOutcome t = out.get(out.size() - 1);
+          TableOutcome t = applyTo(lake, name, wanted, hours, dryRun);
+          out.add(t);
           if (t.filesRemoved() > 0 || t.propertiesSet()) {
             progress.accept(String.format(Locale.ROOT, "%s: %s %d files (%.1f MB)%s", name,
                 dryRun ? "would remove" : "removed", t.filesRemoved(), t.bytesRemoved() / 1e6,
