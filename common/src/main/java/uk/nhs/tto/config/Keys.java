@@ -44,6 +44,7 @@ public final class Keys {
   public static final String SUBGROUPS_PERSONALITY_CUTOFF = "tto.subgroups.personality.cutoff";
   public static final String INGEST_LOCK_WAIT = "tto.ingest.lock.wait.seconds";
   public static final String ANALYSE_LOCK_WAIT = "tto.analyse.lock.wait.seconds";
+  public static final String DERIVE_LOCK_WAIT = "tto.derive.lock.wait.seconds";
   public static final String NIGHTLY_MAX_QUARANTINED_FRACTION = "tto.nightly.max.quarantined.fraction";
   public static final String NIGHTLY_MAX_REFUSED_FILES = "tto.nightly.max.refused.files";
   /**
@@ -85,6 +86,7 @@ public final class Keys {
     DEFAULTS.put(SUBGROUPS_SEVERITY + "PHOBIA", "0-7,8-15,16-24");
     DEFAULTS.put(INGEST_LOCK_WAIT, "1800");
     DEFAULTS.put(ANALYSE_LOCK_WAIT, "1800");
+    DEFAULTS.put(DERIVE_LOCK_WAIT, "1800");
     DEFAULTS.put(NIGHTLY_MAX_QUARANTINED_FRACTION, "0.05");
     DEFAULTS.put(NIGHTLY_MAX_REFUSED_FILES, "0");
     DEFAULTS.put(RETENTION_DAYS, "90");

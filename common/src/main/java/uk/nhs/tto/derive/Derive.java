@@ -4,11 +4,13 @@ import static org.apache.spark.sql.functions.col;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import uk.nhs.tto.catalog.MeasureCatalog;
@@ -24,6 +26,7 @@ import uk.nhs.tto.conform.SilverTables;
 import uk.nhs.tto.courses.Courses;
 import uk.nhs.tto.disclosure.Disclosure;
 import uk.nhs.tto.lake.Lake;
+import uk.nhs.tto.lake.LakeLock;
 import uk.nhs.tto.metrics.KeyMetrics;
 import uk.nhs.tto.metrics.NationalMetrics;
 import uk.nhs.tto.metrics.Thresholds;
@@ -58,7 +61,19 @@ public final class Derive {
    * a warning. Paths are relative to the working directory.
    */
   public static DeriveResult run(Lake lake, Settings settings) {
-    return ShufflePartitions.sizedFor(lake, () -> derive(lake, settings));
+    return run(lake, settings, message -> {});
+  }
+
+  /**
+   * As {@link #run(Lake, Settings)}, under the lakehouse's derive lock ({@link LakeLock#DERIVE}), telling
+   * {@code progress} when it waits for another derive.
+   */
+  public static DeriveResult run(Lake lake, Settings settings, Consumer<String> progress) {
+    Duration wait = Duration.ofSeconds(settings.integer(Keys.DERIVE_LOCK_WAIT));
+    try (LakeLock lock = LakeLock.acquire(
+        lake.root(), lake.spark().sparkContext().hadoopConfiguration(), LakeLock.DERIVE, wait, progress)) {
+      return ShufflePartitions.sizedFor(lake, () -> derive(lake, settings));
+    }
   }
 
   private static DeriveResult derive(Lake lake, Settings settings) {

@@ -62,6 +62,12 @@ public abstract class LakeLock implements AutoCloseable {
   public static final Kind NIGHTLY = new Kind("nightly",
       "two nightly runs on one lakehouse at once could interleave their writes", null);
 
+  /** One derive at a time; also held by a purge while it removes earlier versions of silver and gold. */
+  public static final Kind DERIVE = new Kind("derive",
+      "derives of one lakehouse run one at a time, so that silver and gold are never written by two runs at once"
+          + " nor their earlier versions removed while a derive writes",
+      Keys.DERIVE_LOCK_WAIT);
+
   /** One analyse writing results at a time. */
   public static final Kind ANALYSE = new Kind("analyse",
       "analyses of one lakehouse write their results one at a time, so that clearing the rows of a killed run"

@@ -102,7 +102,7 @@ public final class Nightly {
       Optional<DeriveResult> derive = Optional.empty();
       if (ingest.filesIngested() > 0 || !goldUpToDate(lake)) {
         progress.accept("derive: bronze has changed since gold was written");
-        derive = Optional.of(Derive.run(lake, settings));
+        derive = Optional.of(Derive.run(lake, settings, progress));
       } else {
         progress.accept("derive: gold is up to date");
       }

@@ -31,7 +31,7 @@ public final class Pipeline {
     progress.accept("ingest: " + extracts + " -> " + lake.root());
     IngestResult ingest = Ingest.run(lake, settings, extracts);
     progress.accept("derive: silver and gold tables");
-    DeriveResult derive = Derive.run(lake, settings);
+    DeriveResult derive = Derive.run(lake, settings, progress);
     progress.accept("analyse: difference-in-differences per domain");
     AnalysisResult analysis = SubgroupAnalysis.runWithCohortAnalysis(lake, settings, AsOf.latest(), commandLine);
     progress.accept("report: run " + analysis.runId());

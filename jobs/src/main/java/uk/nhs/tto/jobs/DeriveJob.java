@@ -13,7 +13,7 @@ public final class DeriveJob implements Job {
   @Override
   public int run(JobContext ctx) throws Exception {
     ctx.err().println("tto derive: deriving silver and gold in " + ctx.lake().root() + " ...");
-    DeriveResult result = Derive.run(ctx.lake(), ctx.settings());
+    DeriveResult result = Derive.run(ctx.lake(), ctx.settings(), line -> ctx.err().println("tto derive: " + line));
     result.warnings().forEach(w -> ctx.err().println("tto derive: warning: " + w));
     ctx.out().print(result.describe());
     ctx.writeJsonIfAsked(result.toMap());
