@@ -116,12 +116,18 @@ public final class Ingest {
       JavaSparkContext jsc, HadoopConf conf, PseudonymisationKey key, String extractsRoot) {
     List<ExtractFile> listed = ExtractListing.list(extractsRoot, conf.get());
     say("listed " + listed.size() + " files under " + extractsRoot);
+    Withdrawal.completePending(lake, conf.get(), this::say);
     KnownFiles known = knownFiles();
     List<FileSurvey> surveys = survey(jsc, conf, listed, known);
     List<FileSurvey> fresh = surveys.stream().filter(s -> s.status() != FileSurvey.Status.SKIPPED).toList();
-    say(String.format("surveyed %d files: %d new, %d refused, %d already ingested", surveys.size(), fresh.size(),
+    long withdrawn = surveys.stream()
+        .filter(s -> s.status() == FileSurvey.Status.SKIPPED && known.withdrawnSha256().contains(s.sha256()))
+        .count();
+    say(String.format("surveyed %d files: %d new, %d refused, %d already ingested%s", surveys.size(), fresh.size(),
         fresh.stream().filter(s -> s.status() == FileSurvey.Status.REFUSED).count(),
-        surveys.size() - fresh.size()));
+        surveys.size() - fresh.size() - withdrawn,
+        withdrawn == 0 ? "" : ", " + withdrawn + " withdrawn (not ingested again; a corrected file with other"
+            + " content would be)"));
 
     String batchId = fresh.isEmpty() ? null : batchId(fresh);
     IngestLedger ledger = new IngestLedger(lake, conf.get());
@@ -148,17 +154,20 @@ public final class Ingest {
       return KnownFiles.none();
     }
     Set<String> ingested = new HashSet<>();
+    Set<String> withdrawn = new HashSet<>();
     Set<String> refused = new HashSet<>();
     Set<String> batches = new HashSet<>();
     for (Row r : lake.read(IngestTables.META).select("file", "sha256", "status", "batch_id").collectAsList()) {
       if (FileSurvey.Status.INGESTED.name().equals(r.getString(2))) {
         ingested.add(r.getString(1));
+      } else if (Withdrawal.WITHDRAWN.equals(r.getString(2))) {
+        withdrawn.add(r.getString(1));
       } else {
         refused.add(KnownFiles.refusedKey(r.getString(0), r.getString(1)));
       }
       batches.add(r.getString(3));
     }
-    return new KnownFiles(ingested, refused, batches);
+    return new KnownFiles(ingested, withdrawn, refused, batches);
   }
 
   private List<FileSurvey> survey(

@@ -1,5 +1,10 @@
 package uk.nhs.tto.lake;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.to_timestamp;
+
 import io.delta.tables.DeltaTable;
 import java.time.Duration;
 import java.util.Arrays;
@@ -92,6 +97,7 @@ public final class Lake {
   /** The table as it was at a Delta version (time travel). */
   public Dataset<Row> readAsOfVersion(String name, long version) {
     requireExists(name);
+    Retention.refusePurged(this, name, version, "version " + version);
     try {
       return spark.read().format("delta").option("versionAsOf", version).load(path(name));
     } catch (Exception e) {
@@ -102,6 +108,12 @@ public final class Lake {
   /** The table as it was at a timestamp ({@code yyyy-MM-dd HH:mm:ss} or a date). */
   public Dataset<Row> readAsOfTimestamp(String name, String timestamp) {
     requireExists(name);
+    Row atOrBefore = delta(name).history()
+        .filter(col("timestamp").leq(to_timestamp(lit(timestamp))))
+        .agg(max("version")).first();
+    if (!atOrBefore.isNullAt(0)) {
+      Retention.refusePurged(this, name, atOrBefore.getLong(0), "its version at " + timestamp);
+    }
     try {
       return spark.read().format("delta").option("timestampAsOf", timestamp).load(path(name));
     } catch (Exception e) {

@@ -44,6 +44,13 @@ public final class Retention {
    */
   public static final int MIN_DAYS = 7;
 
+  /**
+   * Table properties a purge leaves: the first version it kept (every earlier one is gone) and when, so that a read
+   * of an earlier version is refused with the reason instead of failing on a missing file.
+   */
+  static final String PURGE_KEPT_FROM = "tto.purge.keptFromVersion";
+  static final String PURGE_AT = "tto.purge.at";
+
   static final String LOG_RETENTION = "delta.logRetentionDuration";
   static final String FILE_RETENTION = "delta.deletedFileRetentionDuration";
 
@@ -137,17 +144,70 @@ public final class Retention {
    * commit of its own, so a lake with nothing to remove is left exactly as it was.
    */
   public static Outcome apply(Lake lake, Duration retention, boolean dryRun, Consumer<String> progress) {
-    SparkSession spark = lake.spark();
     Map<String, String> wanted = properties(retention);
     double hours = retention.toSeconds() / 3600.0;
     List<TableOutcome> out = new ArrayList<>();
-    // The retention has been checked against MIN_DAYS (or is a test's); Delta's own check compares it with the
-    // table's current property, which a dry run leaves as it was. For the same reason the RETAIN argument must be
-    // honoured: Delta 4 ignores any but 0 and goes by the table's property. Logging the clean-up as commits would
-    // give every table two new versions per run, which nightly would have to tell from new data.
-    // VACUUM lists a table's folder with Spark's partition-discovery parallelism, 10,000 tasks by default: about
-    // 20,000 tasks a table, 9.5 minutes for a small lake's 17 tables on 2 cores. The lake's tables are not
-    // partitioned, so there is one folder to list, and the lists it joins are small: the cores are plenty.
+    withVacuumSettings(lake.spark(), () -> {
+      for (String layer : Catalogue.LAYERS) {
+        for (String table : Catalogue.tablesIn(lake, layer)) {
+          String name = layer + "." + table;
+          TableOutcome t = applyTo(lake, name, wanted, hours, dryRun);
+          out.add(t);
+          if (t.filesRemoved() > 0 || t.propertiesSet()) {
+            progress.accept(String.format(Locale.ROOT, "%s: %s %d files (%.1f MB)%s", name,
+                dryRun ? "would remove" : "removed", t.filesRemoved(), t.bytesRemoved() / 1e6,
+                t.propertiesSet() ? "; retention " + (dryRun ? "would be " : "") + "set" : ""));
+          }
+        }
+      }
+    });
+    return new Outcome(retention, dryRun, out);
+  }
+
+  /**
+   * Removes every earlier version of each table of {@code layers} now, whatever the retention: what no longer
+   * belongs in the lakehouse (withdrawn rows) must not stay readable through time travel. Rows a deletion vector
+   * only marks as deleted are first rewritten out of their files. The caller must hold the locks of every job that
+   * writes these tables ({@code VACUUM … RETAIN 0 HOURS} also removes files a running write has not committed
+   * yet).
+   */
+  public static List<TableOutcome> purge(Lake lake, List<String> layers, Consumer<String> progress) {
+    List<TableOutcome> out = new ArrayList<>();
+    String at = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    withVacuumSettings(lake.spark(), () -> {
+      for (String layer : layers) {
+        for (String table : Catalogue.tablesIn(lake, layer)) {
+          String name = layer + "." + table;
+          Map<String, String> properties = lake.delta(name).detail().select("properties").first().getJavaMap(0);
+          if ("true".equalsIgnoreCase(properties.get("delta.enableDeletionVectors"))) {
+            lake.spark().sql("REORG TABLE " + quoted(lake, name) + " APPLY (PURGE)").collectAsList();
+          }
+          TableOutcome t = applyTo(lake, name, Map.of(), 0, false);
+          lake.spark().sql(String.format(Locale.ROOT, "ALTER TABLE %s SET TBLPROPERTIES ('%s' = '%d', '%s' = '%s')",
+              quoted(lake, name), PURGE_KEPT_FROM, lake.version(name), PURGE_AT, at));
+          out.add(t);
+          if (t.filesRemoved() > 0) {
+            progress.accept(String.format(Locale.ROOT, "%s: removed %d files of earlier versions (%.1f MB)", name,
+                t.filesRemoved(), t.bytesRemoved() / 1e6));
+          }
+        }
+      }
+    });
+    return out;
+  }
+
+  /**
+   * Runs {@code body} with the Spark settings the clean-up needs, restoring the session's own afterwards.
+   *
+   * <p>The retention has been checked against MIN_DAYS (or is a test's or a purge's); Delta's own check compares it
+   * with the table's current property, which a dry run leaves as it was. For the same reason the RETAIN argument
+   * must be honoured: Delta 4 ignores any but 0 and goes by the table's property. Logging the clean-up as commits
+   * would give every table two new versions per run, which nightly would have to tell from new data. VACUUM lists
+   * a table's folder with Spark's partition-discovery parallelism, 10,000 tasks by default: about 20,000 tasks a
+   * table, 9.5 minutes for a small lake's 17 tables on 2 cores. The lake's tables are not partitioned, so there is
+   * one folder to list, and the lists it joins are small: the cores are plenty.
+   */
+  private static void withVacuumSettings(SparkSession spark, Runnable body) {
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("spark.databricks.delta.retentionDurationCheck.enabled", "false");
     settings.put("spark.databricks.delta.vacuum.retentionWindowIgnore.enabled", "false");
@@ -161,18 +221,7 @@ public final class Retention {
       spark.conf().set(e.getKey(), e.getValue());
     }
     try {
-      for (String layer : Catalogue.LAYERS) {
-        for (String table : Catalogue.tablesIn(lake, layer)) {
-          String name = layer + "." + table;
-          TableOutcome t = applyTo(lake, name, wanted, hours, dryRun);
-          out.add(t);
-          if (t.filesRemoved() > 0 || t.propertiesSet()) {
-            progress.accept(String.format(Locale.ROOT, "%s: %s %d files (%.1f MB)%s", name,
-                dryRun ? "would remove" : "removed", t.filesRemoved(), t.bytesRemoved() / 1e6,
-                t.propertiesSet() ? "; retention " + (dryRun ? "would be " : "") + "set" : ""));
-          }
-        }
-      }
+      body.run();
     } finally {
       previous.forEach((key, value) -> {
         if (value == null) {
@@ -182,23 +231,14 @@ public final class Retention {
         }
       });
     }
-    return new Outcome(retention, dryRun, out);
   }
 
   private static TableOutcome applyTo(Lake lake, String name, Map<String, String> wanted, double hours,
       boolean dryRun) {
     SparkSession spark = lake.spark();
-    Path root = new Path(lake.path(name));
-    FileSystem fs;
-    try {
-      fs = root.getFileSystem(spark.sessionState().newHadoopConf());
-    } catch (IOException e) {
-      throw TtoException.withExitCode(TtoException.INFRASTRUCTURE, "Cannot reach " + root, e.getMessage(),
-          "check the lake's storage and credentials");
-    }
-    // SQL names a table by path only when the path is absolute; the default lake, "lakehouse", is not.
-    root = fs.makeQualified(root);
-    String quoted = "delta.`" + root.toString().replace("`", "``") + "`";
+    FileSystem fs = fileSystem(lake, name);
+    Path root = fs.makeQualified(new Path(lake.path(name)));
+    String quoted = quoted(lake, name);
     Map<String, String> current = lake.delta(name).detail().select("properties").first().getJavaMap(0);
     boolean differs = wanted.entrySet().stream().anyMatch(e -> !e.getValue().equals(current.get(e.getKey())));
     if (differs && !dryRun) {
@@ -223,6 +263,25 @@ public final class Retention {
     spark.sql(retain).collectAsList();
     long[] after = dataFiles(fs, root);
     return new TableOutcome(name, differs, before[0] - after[0], before[1] - after[1]);
+  }
+
+  private static FileSystem fileSystem(Lake lake, String name) {
+    Path root = new Path(lake.path(name));
+    try {
+      return root.getFileSystem(lake.spark().sessionState().newHadoopConf());
+    } catch (IOException e) {
+      throw TtoException.withExitCode(TtoException.INFRASTRUCTURE, "Cannot reach " + root, e.getMessage(),
+          "check the lake's storage and credentials");
+    }
+  }
+
+  /**
+   * The table's name in SQL, by its qualified path: SQL names a table by path only when the path is absolute, and
+   * the default lake, "lakehouse", is not.
+   */
+  private static String quoted(Lake lake, String name) {
+    Path root = fileSystem(lake, name).makeQualified(new Path(lake.path(name)));
+    return "delta.`" + root.toString().replace("`", "``") + "`";
   }
 
   /** Number and bytes of a table's files outside its log. */
@@ -250,6 +309,23 @@ public final class Retention {
       return fs.getFileStatus(file).getLen();
     } catch (IOException e) {
       return 0;
+    }
+  }
+
+  /**
+   * Refuses a read of {@code version} of {@code table} when a purge removed it, naming when; returns otherwise.
+   * {@code what} says what was asked (a version, or the version at a timestamp).
+   */
+  static void refusePurged(Lake lake, String table, long version, String what) {
+    Map<String, String> properties = lake.delta(table).detail().select("properties").first().getJavaMap(0);
+    String keptFrom = properties.get(PURGE_KEPT_FROM);
+    if (keptFrom != null && version < Long.parseLong(keptFrom)) {
+      throw TtoException.of(
+          "Table " + table + " cannot be read at " + what,
+          "a purge (scripts/tto withdraw --purge) on " + properties.get(PURGE_AT) + " removed every version before "
+              + keptFrom + ", so that withdrawn rows could not be read again",
+          "the numbers of every earlier run stay in results.did and results.runs; analyse the current tables, or"
+              + " a version from " + keptFrom + " on");
     }
   }
 

@@ -27,13 +27,14 @@ public final class Main {
     COMMANDS.put("nightly", "uk.nhs.tto.jobs.NightlyJob");
     COMMANDS.put("sql", "uk.nhs.tto.jobs.SqlJob");
     COMMANDS.put("vacuum", "uk.nhs.tto.jobs.VacuumJob");
+    COMMANDS.put("withdraw", "uk.nhs.tto.jobs.WithdrawJob");
     COMMANDS.put("bare-copy", "uk.nhs.tto.jobs.BareCopyJob");
     COMMANDS.put("digest", "uk.nhs.tto.jobs.DigestJob");
   }
 
   /** Option names that take no value. */
   static final Set<String> FLAGS = Set.of("help", "ml", "defects", "quiet", "blups", "time-scan", "exact", "subgroups",
-      "no-subgroups", "dry-run");
+      "no-subgroups", "dry-run", "purge");
 
   private Main() {}
 
