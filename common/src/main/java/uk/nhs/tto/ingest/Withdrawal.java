@@ -175,10 +175,15 @@ public final class Withdrawal {
     /** One line for a console or a scheduler's log. */
     public String summaryLine() {
       long submissions = files.stream().map(f -> f.serviceId() + "/" + f.monthId()).distinct().count();
-      String what = String.format(Locale.ROOT, "%s %d files (%d submissions): %,d bronze and %,d quarantined rows %s",
-          dryRun ? "would withdraw" : "withdrew", files.size(), submissions, bronzeRowsRemoved(),
-          quarantineRowsRemoved(), dryRun ? "would be removed" : "removed");
-      return alreadyWithdrawn.isEmpty() ? what : what + "; " + alreadyWithdrawn.size() + " files already withdrawn";
+      String what = String.format(Locale.ROOT, "%s %s (%s): %,d bronze and %,d quarantined rows %s",
+          dryRun ? "would withdraw" : "withdrew", count(files.size(), "file"), count(submissions, "submission"),
+          bronzeRowsRemoved(), quarantineRowsRemoved(), dryRun ? "would be removed" : "removed");
+      return alreadyWithdrawn.isEmpty() ? what
+          : what + "; " + count(alreadyWithdrawn.size(), "file") + " already withdrawn";
+    }
+
+    private static String count(long n, String noun) {
+      return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     /** The JSON summary. */

@@ -1,10 +1,5 @@
 package uk.nhs.tto.lake;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.to_timestamp;
-
 import io.delta.tables.DeltaTable;
 import java.time.Duration;
 import java.util.Arrays;
@@ -108,12 +103,6 @@ public final class Lake {
   /** The table as it was at a timestamp ({@code yyyy-MM-dd HH:mm:ss} or a date). */
   public Dataset<Row> readAsOfTimestamp(String name, String timestamp) {
     requireExists(name);
-    Row atOrBefore = delta(name).history()
-        .filter(col("timestamp").leq(to_timestamp(lit(timestamp))))
-        .agg(max("version")).first();
-    if (!atOrBefore.isNullAt(0)) {
-      Retention.refusePurged(this, name, atOrBefore.getLong(0), "its version at " + timestamp);
-    }
     try {
       return spark.read().format("delta").option("timestampAsOf", timestamp).load(path(name));
     } catch (Exception e) {

@@ -2,6 +2,8 @@ package uk.nhs.tto.lake;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -167,13 +169,15 @@ public final class Retention {
   /**
    * Removes every earlier version of each table of {@code layers} now, whatever the retention: what no longer
    * belongs in the lakehouse (withdrawn rows) must not stay readable through time travel. Rows a deletion vector
-   * only marks as deleted are first rewritten out of their files. The caller must hold the locks of every job that
-   * writes these tables ({@code VACUUM … RETAIN 0 HOURS} also removes files a running write has not committed
-   * yet).
+   * only marks as deleted are first rewritten out of their files. Each table then records the first version kept
+   * ({@value #PURGE_KEPT_FROM}; one commit that changes no row), so that a read of an earlier one is refused with
+   * the reason ({@link #refusePurged}) instead of failing on a missing file. The caller must hold the locks of
+   * every job that writes these tables ({@code VACUUM … RETAIN 0 HOURS} also removes files a running write has
+   * not committed yet).
    */
   public static List<TableOutcome> purge(Lake lake, List<String> layers, Consumer<String> progress) {
     List<TableOutcome> out = new ArrayList<>();
-    String at = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    String at = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     withVacuumSettings(lake.spark(), () -> {
       for (String layer : layers) {
         for (String table : Catalogue.tablesIn(lake, layer)) {
