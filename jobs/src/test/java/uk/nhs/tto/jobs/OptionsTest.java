@@ -83,7 +83,7 @@ class OptionsTest {
 
   @Test
   void everyCommandsHelpListsExactlyTheOptionsItAccepts() {
-    Pattern option = Pattern.compile("(?<![\\w-])--([a-z][a-z-]*)");
+    Pattern option = Pattern.compile("(?<![\\w-])--([a-z][a-z0-9-]*)");
     for (String command : Main.COMMANDS.keySet()) {
       Job job = Main.lookup(command);
       Set<String> listed = new TreeSet<>();
