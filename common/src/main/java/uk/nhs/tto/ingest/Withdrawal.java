@@ -26,6 +26,8 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -37,6 +39,7 @@ import uk.nhs.tto.config.Settings;
 import uk.nhs.tto.errors.TtoException;
 import uk.nhs.tto.lake.Lake;
 import uk.nhs.tto.lake.LakeLock;
+import uk.nhs.tto.quality.DirectIdentifiers;
 
 /**
  * Withdraws delivered extract files from the lakehouse: a file sent in error, a service's whole submission for a
@@ -59,6 +62,11 @@ public final class Withdrawal {
   public static final String WITHDRAWN = "WITHDRAWN";
 
   private static final String PENDING = "_ingest/withdrawals";
+
+  /** Stretches of a reason that could be an NHS number (3-3-4 digits) or a UK postcode, to check as such. */
+  private static final Pattern IDENTIFIER_LIKE = Pattern.compile(
+      "(?<![0-9])[0-9]{3} ?[0-9]{3} ?[0-9]{4}(?![0-9])|(?<![A-Za-z0-9])[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}"
+          + "(?![A-Za-z0-9])");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
@@ -247,6 +255,15 @@ public final class Withdrawal {
       throw TtoException.withExitCode(TtoException.USAGE, "No reason was given for the withdrawal",
           "meta.ingested_files keeps why each file was withdrawn, for whoever later asks where its rows went",
           "add --reason \"…\" (say who asked and why; name no person)");
+    }
+    Matcher candidate = IDENTIFIER_LIKE.matcher(reason);
+    while (candidate.find()) {
+      String kind = DirectIdentifiers.valueKind(candidate.group().trim());
+      if (kind != null) {
+        throw TtoException.withExitCode(TtoException.USAGE, "The reason for the withdrawal holds " + kind,
+            "it is kept in meta.ingested_files, which must identify no one",
+            "say why without it (e.g. the provider's ticket number); nothing was withdrawn");
+      }
     }
     Configuration conf = lake.spark().sparkContext().hadoopConfiguration();
     Duration wait = Duration.ofSeconds(settings.integer(Keys.INGEST_LOCK_WAIT));

@@ -221,6 +221,10 @@ class WithdrawalTest {
   void aWithdrawalNeedsAReasonAndWellFormedNames() {
     assertThatThrownBy(() -> Withdrawal.from(withdrawn, settings).run(selection(), " ", false))
         .hasMessageContaining("No reason");
+    assertThatThrownBy(() -> Withdrawal.from(withdrawn, settings).run(selection(), "asked by 943 476 5919", false))
+        .hasMessageContaining("holds an NHS number");
+    assertThatThrownBy(() -> Withdrawal.from(withdrawn, settings).run(selection(), "client at LS1 4AP", false))
+        .hasMessageContaining("holds a UK postcode");
     assertThatThrownBy(() -> Withdrawal.Selection.parse(null, "T0001-1489", null, null))
         .hasMessageContaining("SERVICE/MONTH");
     assertThatThrownBy(() -> Withdrawal.Selection.parse(null, null, null, "abc"))
