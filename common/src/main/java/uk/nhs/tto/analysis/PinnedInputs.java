@@ -97,6 +97,9 @@ public final class PinnedInputs {
       default:
         throw new IllegalStateException(asOf.toString());
     }
+    if (asOf.kind() != AsOf.Kind.LATEST) {
+      v.forEach(lake::requireNotPurged);
+    }
     return new PinnedInputs(lake, asOf, v);
   }
 

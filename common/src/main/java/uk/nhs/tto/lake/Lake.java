@@ -92,12 +92,20 @@ public final class Lake {
   /** The table as it was at a Delta version (time travel). */
   public Dataset<Row> readAsOfVersion(String name, long version) {
     requireExists(name);
-    Retention.refusePurged(this, name, version, "version " + version);
     try {
       return spark.read().format("delta").option("versionAsOf", version).load(path(name));
     } catch (Exception e) {
       throw Retention.explain(e, name, "version " + version, retention);
     }
+  }
+
+  /**
+   * Refuses, with the reason, a read of an earlier version that a purge removed ({@code scripts/tto withdraw
+   * --purge}); returns when the version is still there. A read of the latest versions needs no such check.
+   */
+  public void requireNotPurged(String name, long version) {
+    requireExists(name);
+    Retention.refusePurged(this, name, version, "version " + version);
   }
 
   /** The table as it was at a timestamp ({@code yyyy-MM-dd HH:mm:ss} or a date). */

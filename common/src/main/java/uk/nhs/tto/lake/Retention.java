@@ -171,7 +171,7 @@ public final class Retention {
    * belongs in the lakehouse (withdrawn rows) must not stay readable through time travel. Rows a deletion vector
    * only marks as deleted are first rewritten out of their files. Each table then records the first version kept
    * ({@value #PURGE_KEPT_FROM}; one commit that changes no row), so that a read of an earlier one is refused with
-   * the reason ({@link #refusePurged}) instead of failing on a missing file. The caller must hold the locks of
+   * the reason ({@link Lake#requireNotPurged}) instead of failing on a missing file. The caller must hold the locks of
    * every job that writes these tables ({@code VACUUM … RETAIN 0 HOURS} also removes files a running write has
    * not committed yet).
    */
@@ -318,7 +318,7 @@ public final class Retention {
 
   /**
    * Refuses a read of {@code version} of {@code table} when a purge removed it, naming when; returns otherwise.
-   * {@code what} says what was asked (a version, or the version at a timestamp).
+   * {@code what} says what was asked.
    */
   static void refusePurged(Lake lake, String table, long version, String what) {
     Map<String, String> properties = lake.delta(table).detail().select("properties").first().getJavaMap(0);

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import uk.nhs.tto.analysis.AsOf;
+import uk.nhs.tto.analysis.PinnedInputs;
 import uk.nhs.tto.config.Keys;
 import uk.nhs.tto.config.Settings;
 import uk.nhs.tto.derive.Derive;
@@ -251,8 +253,8 @@ class WithdrawalTest {
     after.remove(IngestTables.META);
     expected.remove(IngestTables.META);
     assertThat(TableDigest.differences(after, expected)).isEmpty();
-    // An earlier version is refused with the reason, not failed on a missing file.
-    assertThatThrownBy(() -> lake.readAsOfVersion(Derive.COURSES, 0).count())
+    // An analysis of an earlier version is refused with the reason, not failed on a missing file.
+    assertThatThrownBy(() -> PinnedInputs.resolve(lake, AsOf.version(0)))
         .isInstanceOf(TtoException.class)
         .hasMessageContaining("cannot be read at version 0")
         .hasMessageContaining("scripts/tto withdraw --purge");
