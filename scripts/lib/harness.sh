@@ -145,6 +145,29 @@ h_pipeline() {
   h_step "$label-vacuum" scripts/tto vacuum --lake "$lake" "$@"
 }
 
+# h_withdraw LABEL EXTRACTS LAKE [OPTIONS...] — withdraws the first service's second month from LAKE with --purge
+# (EXTRACTS is the local folder the lake was ingested from); fails unless its JSON summary ($H_TMP/LABEL-withdraw.json)
+# shows bronze rows and files of earlier versions removed. Compare lakes afterwards with --ignore reason: the ledger's
+# reason holds the time of each withdrawal.
+h_withdraw() {
+  local label="$1" extracts="$2" lake="$3" service month
+  shift 3
+  service=$(cd "$extracts" && ls -d T*/ | sort | head -1)
+  service=${service%/}
+  month=$(cd "$extracts/$service" && ls | sort | sed -n 2p)
+  h_step "$label-withdraw" scripts/tto withdraw --lake "$lake" --submission "$service/$month" --reason "harness" \
+    --purge --cohorts "$H_COHORTS" --json "$H_TMP/$label-withdraw.json" "$@"
+  python3 - "$H_TMP/$label-withdraw.json" <<'EOF' || h_fail "$label-withdraw removed nothing (see its JSON above)"
+import json, sys
+s = json.load(open(sys.argv[1]))
+bronze = sum(n for t, n in s["rows_removed"].items() if t.startswith("bronze."))
+earlier = sum(t["files_removed"] for t in s["earlier_versions_removed"].values())
+print(f"withdrew {len(s['files'])} files, {bronze} bronze rows; removed {earlier} files of earlier versions",
+      file=sys.stderr)
+sys.exit(0 if s["files"] and bronze > 0 and earlier > 0 else 1)
+EOF
+}
+
 # h_compare_lakes FIRST SECOND [OPTIONS...] — the same tables with the same content (TableDigest), doubles to
 # 12 significant digits: a distributed sum may differ in its last bits with the order partitions were added.
 h_compare_lakes() {
