@@ -23,7 +23,7 @@ public final class WithdrawJob implements Job {
 
   @Override
   public String usage() {
-    return "  --file PATH[,PATH…]            a file as meta.ingested_files records it,\n"
+    return "  --file PATH[,PATH…]             a file as meta.ingested_files records it,\n"
         + "                                  e.g. T0001/1489/IDS101Referral.csv\n"
         + "  --submission SERVICE/MONTH[,…]  every file of a service's month, e.g. T0001/1489\n"
         + "  --service SERVICE[,…]           every file a provider delivered\n"
@@ -33,6 +33,7 @@ public final class WithdrawJob implements Job {
         + "  --purge                         then derive again and remove every earlier version of the bronze,\n"
         + "                                  quarantine, silver and gold tables now (analyses before it can no\n"
         + "                                  longer be re-run on their inputs; their results stay)\n"
+        + "  --cohorts FILE                  the cohort file --purge's derive uses (as scripts/tto derive)\n"
         + "  --lake DIR|s3a://…  --json FILE  --conf FILE  --profile NAME\n"
         + "Every name given must match a file the lakehouse ingested, or nothing is withdrawn. Withdrawn bytes are\n"
         + "never ingested again; a corrected file (other bytes) is. Without --purge, silver and gold keep rows\n"
