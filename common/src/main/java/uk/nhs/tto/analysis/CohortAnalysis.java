@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,7 +17,6 @@ import java.util.function.Consumer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import uk.nhs.tto.config.Keys;
 import uk.nhs.tto.config.Settings;
 import uk.nhs.tto.errors.TtoException;
 import uk.nhs.tto.ingest.IdsTable;
@@ -104,9 +102,8 @@ public final class CohortAnalysis {
     List<UnrecordedRuns.Removed> cleared;
     // One analyse writes at a time: it first clears what runs killed before they were recorded left behind, which
     // must not be the rows of a run still writing.
-    Duration wait = Duration.ofSeconds(settings.integer(Keys.ANALYSE_LOCK_WAIT));
     try (LakeLock lock = LakeLock.acquire(
-        lake.root(), spark.sparkContext().hadoopConfiguration(), LakeLock.ANALYSE, wait, progress)) {
+        lake.root(), spark.sparkContext().hadoopConfiguration(), LakeLock.ANALYSE, settings, progress)) {
       cleared = UnrecordedRuns.remove(lake);
       UnrecordedRuns.begin(lake, runId);
       lake.append(DidTable.NAME, spark.createDataFrame(didRows, DidTable.SCHEMA));

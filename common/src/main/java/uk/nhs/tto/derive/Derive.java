@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -69,9 +68,8 @@ public final class Derive {
    * {@code progress} when it waits for another derive.
    */
   public static DeriveResult run(Lake lake, Settings settings, Consumer<String> progress) {
-    Duration wait = Duration.ofSeconds(settings.integer(Keys.DERIVE_LOCK_WAIT));
     try (LakeLock lock = LakeLock.acquire(
-        lake.root(), lake.spark().sparkContext().hadoopConfiguration(), LakeLock.DERIVE, wait, progress)) {
+        lake.root(), lake.spark().sparkContext().hadoopConfiguration(), LakeLock.DERIVE, settings, progress)) {
       return ShufflePartitions.sizedFor(lake, () -> derive(lake, settings));
     }
   }

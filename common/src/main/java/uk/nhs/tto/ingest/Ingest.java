@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -29,7 +28,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import uk.nhs.tto.config.Keys;
 import uk.nhs.tto.config.Settings;
 import uk.nhs.tto.errors.TtoException;
 import uk.nhs.tto.lake.Lake;
@@ -105,8 +103,7 @@ public final class Ingest {
     HadoopConf conf = new HadoopConf(jsc.hadoopConfiguration());
     PseudonymisationKey key = PseudonymisationKey.resolve(settings, lake.root(), conf.get());
     say("pseudonymisation key from " + key.source());
-    Duration wait = Duration.ofSeconds(settings.integer(Keys.INGEST_LOCK_WAIT));
-    try (LakeLock lock = LakeLock.acquire(lake.root(), conf.get(), LakeLock.INGEST, wait, this::say)) {
+    try (LakeLock lock = LakeLock.acquire(lake.root(), conf.get(), LakeLock.INGEST, settings, this::say)) {
       return ingestLocked(jsc, conf, key, extractsRoot);
     }
   }

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -34,7 +33,6 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
-import uk.nhs.tto.config.Keys;
 import uk.nhs.tto.config.Settings;
 import uk.nhs.tto.errors.TtoException;
 import uk.nhs.tto.lake.Lake;
@@ -266,8 +264,7 @@ public final class Withdrawal {
       }
     }
     Configuration conf = lake.spark().sparkContext().hadoopConfiguration();
-    Duration wait = Duration.ofSeconds(settings.integer(Keys.INGEST_LOCK_WAIT));
-    try (LakeLock lock = LakeLock.acquire(lake.root(), conf, LakeLock.INGEST, wait, progress)) {
+    try (LakeLock lock = LakeLock.acquire(lake.root(), conf, LakeLock.INGEST, settings, progress)) {
       completePending(lake, conf, progress);
       return runLocked(selection, reason.strip(), dryRun, conf);
     }

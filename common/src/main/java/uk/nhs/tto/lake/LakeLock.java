@@ -22,6 +22,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import uk.nhs.tto.config.Keys;
+import uk.nhs.tto.config.Settings;
 import uk.nhs.tto.errors.TtoException;
 
 /**
@@ -112,6 +113,18 @@ public abstract class LakeLock implements AutoCloseable {
           e.toString(),
           "check that the lakehouse is writable, then run " + kind.name() + " again");
     }
+  }
+
+  /**
+   * Takes the lakehouse's lock of this kind, waiting for the job holding it as long as the kind's own setting
+   * ({@link Kind#waitKey}) in {@code settings} says.
+   */
+  public static LakeLock acquire(
+      String lakeRoot, Configuration conf, Kind kind, Settings settings, Consumer<String> progress) {
+    if (kind.waitKey() == null) {
+      throw new IllegalArgumentException("The " + kind.name() + " lock has no wait setting; give its wait");
+    }
+    return acquire(lakeRoot, conf, kind, Duration.ofSeconds(settings.integer(kind.waitKey())), progress);
   }
 
   /** Tries once; true when this process now holds the lock. */

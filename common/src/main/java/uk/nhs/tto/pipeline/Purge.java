@@ -1,6 +1,5 @@
 package uk.nhs.tto.pipeline;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -8,7 +7,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
-import uk.nhs.tto.config.Keys;
 import uk.nhs.tto.config.Settings;
 import uk.nhs.tto.derive.Derive;
 import uk.nhs.tto.derive.DeriveResult;
@@ -80,10 +78,8 @@ public final class Purge {
     // run meanwhile. Every other job holds at most one of the two locks at a time, so taking both cannot deadlock.
     // An analyse reading gold at this moment may fail on a removed file; run again, it reads the new version.
     Configuration conf = lake.spark().sparkContext().hadoopConfiguration();
-    try (LakeLock ingest = LakeLock.acquire(lake.root(), conf, LakeLock.INGEST,
-            Duration.ofSeconds(settings.integer(Keys.INGEST_LOCK_WAIT)), progress);
-        LakeLock derives = LakeLock.acquire(lake.root(), conf, LakeLock.DERIVE,
-            Duration.ofSeconds(settings.integer(Keys.DERIVE_LOCK_WAIT)), progress)) {
+    try (LakeLock ingest = LakeLock.acquire(lake.root(), conf, LakeLock.INGEST, settings, progress);
+        LakeLock derives = LakeLock.acquire(lake.root(), conf, LakeLock.DERIVE, settings, progress)) {
       progress.accept("removing every earlier version of the " + String.join(", ", LAYERS) + " tables");
       return new Outcome(withdrawal, derive, Retention.purge(lake, LAYERS, progress));
     }
