@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -80,6 +81,8 @@ public final class Conform {
 
   private final Lake lake;
   private final MeasureCatalog catalogue;
+  /** The version of each bronze table this run reads, whatever is committed to bronze while it runs. */
+  private final BronzeVersions bronze;
   /** Whether care contacts are joined to their children by hash (set once silver.contacts is written). */
   private volatile boolean hashContacts;
   /** Per table, in table order whatever order the tables were conformed in. */
@@ -88,14 +91,19 @@ public final class Conform {
   private final Map<IdsTable, Reconciliation> reconciliations =
       Collections.synchronizedMap(new EnumMap<>(IdsTable.class));
 
-  private Conform(Lake lake, MeasureCatalog catalogue) {
+  private Conform(Lake lake, MeasureCatalog catalogue, BronzeVersions bronze) {
     this.lake = lake;
     this.catalogue = catalogue;
+    this.bronze = bronze;
   }
 
-  /** Conforms every bronze table of {@code lake} into silver.* and quarantine.* (stage derive). */
-  public static ConformResult run(Lake lake, MeasureCatalog catalogue) {
-    Conform c = new Conform(lake, catalogue);
+  /**
+   * Conforms every bronze table of {@code lake}, each at its version in {@code bronze}, into silver.* and
+   * quarantine.* (stage derive); each silver commit records {@code bronze}. A bronze table absent from
+   * {@code bronze} is read as empty.
+   */
+  public static ConformResult run(Lake lake, MeasureCatalog catalogue, BronzeVersions bronze) {
+    Conform c = new Conform(lake, catalogue, bronze);
     c.requireSomeBronze();
     // Two tables at a time, each pair needing only silver tables already written: one table's driver-side work
     // (planning, Delta commits and log snapshots) then overlaps the other's tasks instead of leaving cores idle.
@@ -510,8 +518,8 @@ public final class Conform {
           ? lake.spark().createDataFrame(List.of(), Quarantine.SCHEMA)
           : c.quarantined());
     }
-    String bronzeTable = bronzeName(c.table());
-    long bronzeRows = lake.exists(bronzeTable) ? lake.read(bronzeTable).count() : 0L;
+    long bronzeRows = bronze.of(c.table()).map(v -> lake.readAsOfVersion(bronzeName(c.table()), v).count())
+        .orElse(0L);
     reconciliations.put(
         c.table(), new Reconciliation(c.table().tableName(), bronzeRows, accepted, superseded, quarantined));
   }
@@ -522,14 +530,13 @@ public final class Conform {
     for (int i = 1; i < parts.length; i++) {
       accepted = accepted.unionByName(parts[i].accepted());
     }
-    lake.overwrite(SilverTables.of(parts[0].table()), accepted);
+    lake.overwrite(SilverTables.of(parts[0].table()), accepted, bronze.toJson());
   }
 
   // ---- bronze -----------------------------------------------------------------------------------------------
 
   private void requireSomeBronze() {
-    boolean any = Arrays.stream(IdsTable.values()).anyMatch(t -> lake.exists(bronzeName(t)));
-    if (!any) {
+    if (bronze.isEmpty()) {
       throw TtoException.of(
           "The lakehouse at " + lake.root() + " has no bronze tables",
           "derive reads bronze.* and ingest has not written any there",
@@ -537,16 +544,20 @@ public final class Conform {
     }
   }
 
-  /** The table's bronze rows; an absent table (no such file delivered yet) reads as empty, with a warning. */
+  /**
+   * The table's bronze rows at its pinned version; an absent table (no such file delivered yet) reads as empty, with
+   * a warning.
+   */
   private Dataset<Row> bronze(IdsTable table) {
     String name = bronzeName(table);
-    if (!lake.exists(name)) {
+    Optional<Long> version = bronze.of(table);
+    if (version.isEmpty()) {
       warnings.computeIfAbsent(table, t -> new ArrayList<>())
           .add(name + " does not exist (no " + table.fileStem() + " file has been ingested); derive treats it as"
               + " empty");
       return lake.spark().createDataFrame(List.of(), BronzeSchema.of(table));
     }
-    Dataset<Row> rows = lake.read(name);
+    Dataset<Row> rows = lake.readAsOfVersion(name, version.get());
     Set<String> missing = new TreeSet<>(table.required().keySet());
     missing.addAll(LINEAGE);
     missing.removeAll(Arrays.asList(rows.columns()));
@@ -569,7 +580,7 @@ public final class Conform {
   }
 
   private static String bronzeName(IdsTable table) {
-    return "bronze." + table.tableName();
+    return BronzeVersions.nameOf(table);
   }
 
   // ---- typing helpers ---------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import uk.nhs.tto.cohorts.CohortFile;
 import uk.nhs.tto.cohorts.CohortFileCheck;
 import uk.nhs.tto.config.Keys;
 import uk.nhs.tto.config.Settings;
+import uk.nhs.tto.conform.BronzeVersions;
 import uk.nhs.tto.conform.Conform;
 import uk.nhs.tto.conform.ConformResult;
 import uk.nhs.tto.conform.SilverTables;
@@ -65,16 +66,21 @@ public final class Derive {
 
   /**
    * As {@link #run(Lake, Settings)}, under the lakehouse's derive lock ({@link LakeLock#DERIVE}), telling
-   * {@code progress} when it waits for another derive.
+   * {@code progress} when it waits for another derive and which bronze versions it reads: every bronze table is read
+   * at its version when the lock is taken ({@link BronzeVersions}), whatever ingest or withdraw commits meanwhile.
    */
   public static DeriveResult run(Lake lake, Settings settings, Consumer<String> progress) {
     try (LakeLock lock = LakeLock.acquire(
         lake.root(), lake.spark().sparkContext().hadoopConfiguration(), LakeLock.DERIVE, settings, progress)) {
-      return ShufflePartitions.sizedFor(lake, () -> derive(lake, settings));
+      BronzeVersions bronze = BronzeVersions.current(lake);
+      if (!bronze.isEmpty()) {
+        progress.accept("derive reads bronze as of " + bronze.describe());
+      }
+      return ShufflePartitions.sizedFor(lake, () -> derive(lake, settings, bronze));
     }
   }
 
-  private static DeriveResult derive(Lake lake, Settings settings) {
+  private static DeriveResult derive(Lake lake, Settings settings, BronzeVersions bronze) {
     MeasureCatalog catalogue = MeasureCatalog.load(Path.of(settings.string(Keys.MEASURES)));
     TherapyCodes therapyCodes = TherapyCodes.load(Path.of(settings.string(Keys.THERAPY_CODES)));
     // Checked before anything is written: a broken configuration must not leave half-derived tables.
@@ -82,13 +88,16 @@ public final class Derive {
     List<String> warnings = new ArrayList<>();
     List<CohortDefinition> cohorts = cohorts(settings, warnings);
 
-    ConformResult conform = Conform.run(lake, catalogue);
+    ConformResult conform = Conform.run(lake, catalogue, bronze);
     warnings.addAll(conform.warnings());
 
     SilverTables silver = SilverTables.read(lake);
-    lake.overwrite(SCORE_PAIRS, ScorePairs.derive(silver.assessments(), silver.referrals(), catalogue));
-    lake.overwrite(COURSES, Courses.derive(silver, lake.read(SCORE_PAIRS), therapyCodes, cohorts, thresholds));
-    lake.overwrite(KEY_METRICS, KeyMetrics.compute(lake.read(COURSES)));
+    String derivedFrom = bronze.toJson();
+    lake.overwrite(
+        SCORE_PAIRS, ScorePairs.derive(silver.assessments(), silver.referrals(), catalogue), derivedFrom);
+    lake.overwrite(
+        COURSES, Courses.derive(silver, lake.read(SCORE_PAIRS), therapyCodes, cohorts, thresholds), derivedFrom);
+    lake.overwrite(KEY_METRICS, KeyMetrics.compute(lake.read(COURSES)), derivedFrom);
     if (!cohorts.isEmpty()) {
       warnings.addAll(CohortFileCheck.warnings(cohorts, finishedByServiceAndCohort(lake.read(COURSES))));
     }
@@ -99,8 +108,8 @@ public final class Derive {
       rows.put(table, rowsWritten(lake, table));
     }
     return new DeriveResult(
-        rows, conform.reconciliations(), NationalMetrics.from(lake.read(KEY_METRICS)), cohorts.size(), warnings,
-        Disclosure.from(settings));
+        bronze, rows, conform.reconciliations(), NationalMetrics.from(lake.read(KEY_METRICS)), cohorts.size(),
+        warnings, Disclosure.from(settings));
   }
 
   /**

@@ -8,6 +8,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import uk.nhs.tto.conform.BronzeVersions;
 import uk.nhs.tto.conform.Reconciliation;
 import uk.nhs.tto.disclosure.Disclosure;
 import uk.nhs.tto.ingest.IdsTable;
@@ -21,6 +22,7 @@ import uk.nhs.tto.metrics.NationalMetrics;
  */
 public final class DeriveResult {
 
+  private final BronzeVersions bronze;
   private final Map<String, Long> tableRows;
   private final Map<IdsTable, Reconciliation> reconciliations;
   private final NationalMetrics keyMetrics;
@@ -29,12 +31,14 @@ public final class DeriveResult {
   private final Disclosure disclosure;
 
   public DeriveResult(
+      BronzeVersions bronze,
       Map<String, Long> tableRows,
       Map<IdsTable, Reconciliation> reconciliations,
       NationalMetrics keyMetrics,
       int cohortServices,
       List<String> warnings,
       Disclosure disclosure) {
+    this.bronze = bronze;
     this.tableRows = Collections.unmodifiableMap(new LinkedHashMap<>(tableRows));
     EnumMap<IdsTable, Reconciliation> ordered = new EnumMap<>(IdsTable.class);
     ordered.putAll(reconciliations);
@@ -43,6 +47,11 @@ public final class DeriveResult {
     this.cohortServices = cohortServices;
     this.warnings = List.copyOf(warnings);
     this.disclosure = disclosure;
+  }
+
+  /** The version of each bronze table the run read. */
+  public BronzeVersions bronze() {
+    return bronze;
   }
 
   /** Rows of each table derive wrote, by lake name ({@code gold.courses}). */
@@ -83,7 +92,7 @@ public final class DeriveResult {
   /**
    * The SPEC §7 derive summary: {@code tables} {name: {rows}}, {@code quarantine} {table: {rule: rows}},
    * {@code key_metrics} (national: exact, null under the SPEC §6 threshold), plus {@code reconciliation},
-   * {@code cohort_services} and {@code warnings}.
+   * {@code cohort_services}, {@code warnings} and {@code bronze_versions} (each bronze table's version read).
    */
   public Map<String, Object> toMap() {
     Map<String, Object> tables = new LinkedHashMap<>();
@@ -100,6 +109,7 @@ public final class DeriveResult {
     m.put("balanced", balanced());
     m.put("cohort_services", cohortServices);
     m.put("warnings", warnings);
+    m.put("bronze_versions", bronze.versions());
     return m;
   }
 

@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -127,26 +129,41 @@ public final class Lake {
     return last.getLong(0);
   }
 
-  /**
-   * When the table's rows last changed: the time of its latest commit other than a maintenance one (retention
-   * properties set, a clean-up recorded; {@link Retention}), in epoch milliseconds.
-   */
-  public long lastDataCommit(String name) {
-    return lastDataCommitRow(name).getTimestamp(1).getTime();
-  }
-
   /** The latest version of the table whose commit changed its rows (maintenance commits passed over). */
   public long lastDataVersion(String name) {
     return lastDataCommitRow(name).getLong(0);
   }
 
+  /**
+   * Whether the table's rows are as they were at {@code version}: it is still at that version, or every commit since
+   * is a maintenance one (retention properties set, a clean-up recorded). False for a table that does not exist.
+   */
+  public boolean unchangedSince(String name, long version) {
+    if (!exists(name)) {
+      return false;
+    }
+    long now = version(name);
+    return now == version || (now > version && lastDataVersion(name) <= version);
+  }
+
+  /**
+   * The {@code userMetadata} of the table's latest commit that changed its rows (maintenance commits passed over),
+   * empty when that commit carries none: what the writer recorded beside the rows (derive: the bronze versions it
+   * read; {@link #overwrite(String, Dataset, String)}).
+   */
+  public Optional<String> lastDataCommitMetadata(String name) {
+    Row r = lastDataCommitRow(name);
+    return r.isNullAt(2) ? Optional.empty() : Optional.of(r.getString(2));
+  }
+
   private Row lastDataCommitRow(String name) {
     DeltaTable table = delta(name);
     int recent = 20;
-    List<Row> rows = table.history(recent).select("version", "timestamp", "operation").collectAsList();
+    String[] columns = {"operation", "userMetadata"};
+    List<Row> rows = table.history(recent).select("version", columns).collectAsList();
     if (rows.size() == recent
-        && rows.stream().allMatch(r -> Retention.MAINTENANCE_OPERATIONS.contains(r.getString(2)))) {
-      rows = table.history().select("version", "timestamp", "operation").collectAsList();
+        && rows.stream().allMatch(r -> Retention.MAINTENANCE_OPERATIONS.contains(r.getString(1)))) {
+      rows = table.history().select("version", columns).collectAsList();
     }
     Row newestData = null;
     Row oldest = null;
@@ -154,7 +171,7 @@ public final class Lake {
       if (oldest == null || r.getLong(0) < oldest.getLong(0)) {
         oldest = r;
       }
-      boolean data = !Retention.MAINTENANCE_OPERATIONS.contains(r.getString(2));
+      boolean data = !Retention.MAINTENANCE_OPERATIONS.contains(r.getString(1));
       if (data && (newestData == null || r.getLong(0) > newestData.getLong(0))) {
         newestData = r;
       }
@@ -164,8 +181,20 @@ public final class Lake {
 
   /** Replaces a table's content (and schema) in one atomic Delta commit. */
   public void overwrite(String name, Dataset<Row> data) {
-    data.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true")
-        .options(creationProperties(data)).save(path(name));
+    overwrite(name, data, null);
+  }
+
+  /**
+   * As {@link #overwrite(String, Dataset)}, recording {@code metadata} (when not null) in the commit's
+   * {@code userMetadata}, where {@code DESCRIBE HISTORY} shows it and {@link #lastDataCommitMetadata} reads it.
+   */
+  public void overwrite(String name, Dataset<Row> data, String metadata) {
+    DataFrameWriter<Row> w = data.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true")
+        .options(creationProperties(data));
+    if (metadata != null) {
+      w = w.option("userMetadata", metadata);
+    }
+    w.save(path(name));
   }
 
   /**

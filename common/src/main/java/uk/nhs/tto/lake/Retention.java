@@ -56,7 +56,7 @@ public final class Retention {
   static final String LOG_RETENTION = "delta.logRetentionDuration";
   static final String FILE_RETENTION = "delta.deletedFileRetentionDuration";
 
-  /** Commits that change a table's properties or record a clean-up, not its rows (see {@link Lake#lastDataCommit}). */
+  /** Commits that change a table's properties or record a clean-up, not its rows (see {@link Lake#lastDataVersion}). */
   static final Set<String> MAINTENANCE_OPERATIONS =
       Set.of("SET TBLPROPERTIES", "UNSET TBLPROPERTIES", "VACUUM START", "VACUUM END");
 

@@ -15,9 +15,9 @@ import uk.nhs.tto.analysis.RunRecord;
 import uk.nhs.tto.analysis.RunsTable;
 import uk.nhs.tto.config.Keys;
 import uk.nhs.tto.config.Settings;
+import uk.nhs.tto.conform.BronzeVersions;
 import uk.nhs.tto.derive.Derive;
 import uk.nhs.tto.derive.DeriveResult;
-import uk.nhs.tto.ingest.IdsTable;
 import uk.nhs.tto.ingest.Ingest;
 import uk.nhs.tto.ingest.IngestResult;
 import uk.nhs.tto.lake.Lake;
@@ -29,10 +29,10 @@ import uk.nhs.tto.subgroups.SubgroupAnalysis;
 
 /**
  * The scheduled run: under the lakehouse's nightly {@link LakeLock} (a second run exits at once), ingest whatever
- * extract files are new, and bring every later stage up to date — derive when bronze has changed since gold was last
- * written, analyse when gold has changed since the latest results run, report when that run has no report. Each stage
- * decides from the lakehouse itself, not from memory of the last run, so a run killed anywhere is completed by the next
- * one, and a run with nothing new changes nothing.
+ * extract files are new, and bring every later stage up to date — derive when bronze has changed since the versions
+ * gold was derived from, analyse when gold has changed since the latest results run, report when that run has no
+ * report. Each stage decides from the lakehouse itself, not from memory of the last run, so a run killed anywhere is
+ * completed by the next one, and a run with nothing new changes nothing.
  */
 public final class Nightly {
 
@@ -159,23 +159,18 @@ public final class Nightly {
   }
 
   /**
-   * Gold was written after the last change to the rows of any bronze or ingest-stage quarantine table (commits that
-   * only set retention properties are not changes: {@link Lake#lastDataCommit}).
+   * Gold holds what bronze holds now: each gold table's latest commit records the bronze versions its derive read
+   * ({@link BronzeVersions}), the three agree, and no bronze table has changed its rows since (commits that only set
+   * retention properties are not changes). Decided by versions, not commit times: an ingest or withdrawal that
+   * commits while a derive runs is after the versions that derive read, however early its commit. Gold written
+   * before derive recorded its versions is out of date once, and derived again.
    */
   static boolean goldUpToDate(Lake lake) {
-    if (!lake.exists(Derive.COURSES) || !lake.exists(Derive.SCORE_PAIRS) || !lake.exists(Derive.KEY_METRICS)) {
-      return false;
-    }
-    long gold = Math.min(lake.lastDataCommit(Derive.COURSES),
-        Math.min(lake.lastDataCommit(Derive.SCORE_PAIRS), lake.lastDataCommit(Derive.KEY_METRICS)));
-    for (IdsTable t : IdsTable.values()) {
-      for (String name : new String[] {"bronze." + t.tableName(), "quarantine." + t.tableName()}) {
-        if (lake.exists(name) && lake.lastDataCommit(name) > gold) {
-          return false;
-        }
-      }
-    }
-    return true;
+    Optional<BronzeVersions> read = BronzeVersions.recordedIn(lake, Derive.SCORE_PAIRS);
+    return read.isPresent()
+        && read.equals(BronzeVersions.recordedIn(lake, Derive.COURSES))
+        && read.equals(BronzeVersions.recordedIn(lake, Derive.KEY_METRICS))
+        && read.get().stillCurrent(lake);
   }
 
   /**
@@ -193,12 +188,6 @@ public final class Nightly {
     if (!current.keySet().equals(read.keySet())) {
       return false;
     }
-    for (Map.Entry<String, Long> e : current.entrySet()) {
-      long then = read.get(e.getKey());
-      if (e.getValue() != then && (e.getValue() < then || lake.lastDataVersion(e.getKey()) > then)) {
-        return false;
-      }
-    }
-    return true;
+    return read.entrySet().stream().allMatch(e -> lake.unchangedSince(e.getKey(), e.getValue()));
   }
 }

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -13,6 +12,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import uk.nhs.tto.config.Keys;
 import uk.nhs.tto.config.Settings;
+import uk.nhs.tto.testing.KeyFiles;
 
 /**
  * Writes small extract folders for tests: {@code <root>/<service>/<month>/<Table>.csv} with the table's required
@@ -63,14 +63,7 @@ final class ExtractFixture {
 
   /** Settings that key pseudonymisation with {@link #KEY}, kept in an owner-only file in {@code folder}. */
   static Settings settingsWithTestKey(Path folder) {
-    Path file = folder.resolve("test.key");
-    try {
-      Files.createDirectories(folder);
-      Files.writeString(file, KEY, StandardCharsets.UTF_8);
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    Path file = KeyFiles.ownerOnly(folder.resolve("test.key"), KEY);
     return Settings.defaults().with(Keys.KEY_FILE, file.toString());
   }
 

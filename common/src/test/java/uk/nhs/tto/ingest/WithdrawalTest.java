@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +34,7 @@ import uk.nhs.tto.lake.TableDigest;
 import uk.nhs.tto.pipeline.Purge;
 import uk.nhs.tto.testing.GeneratedExtracts;
 import uk.nhs.tto.testing.SparkExtension;
+import uk.nhs.tto.testing.Trees;
 
 /**
  * Withdrawing a delivered submission: the lakehouse afterwards holds what it would hold had the submission never
@@ -102,7 +102,7 @@ class WithdrawalTest {
     Derive.run(withdrawn, settings);
 
     Path without = dir.resolve("extracts-without");
-    copyExcept(extracts, without, submission);
+    Trees.copyExcept(extracts, without, List.of(submission));
     never = new Lake(spark, dir.resolve("never").toString());
     Ingest.run(never, GeneratedExtracts.settings(without).with(Keys.KEY_FILE, key), without.toString());
     Derive.run(never, settings);
@@ -166,7 +166,7 @@ class WithdrawalTest {
   void withdrawnBytesAreNeverIngestedAgainButACorrectedFileIs() throws IOException {
     Lake lake = new Lake(spark, tmp.resolve("again").toString());
     Path copy = tmp.resolve("extracts-again");
-    copyExcept(extracts, copy, "no such folder");
+    Trees.copyExcept(extracts, copy, List.of());
     Ingest.run(lake, settings, copy.toString());
     Withdrawal.from(lake, settings).run(selection(), REASON, false);
     Map<String, Long> before = versions(lake);
@@ -311,24 +311,5 @@ class WithdrawalTest {
       }
     }
     return out;
-  }
-
-  /** Copies the extract tree, leaving out the folder {@code left} (relative to the root). */
-  private static void copyExcept(Path from, Path to, String left) throws IOException {
-    Path skip = from.resolve(left);
-    try (Stream<Path> all = Files.walk(from)) {
-      all.filter(p -> !p.startsWith(skip)).forEach(p -> {
-        try {
-          Path target = to.resolve(from.relativize(p).toString());
-          if (Files.isDirectory(p)) {
-            Files.createDirectories(target);
-          } else {
-            Files.copy(p, target);
-          }
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    }
   }
 }

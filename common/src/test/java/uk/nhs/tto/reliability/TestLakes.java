@@ -5,10 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import uk.nhs.tto.config.Keys;
 import uk.nhs.tto.config.Settings;
+import uk.nhs.tto.testing.KeyFiles;
 
 /**
  * Settings for running the whole pipeline in a test folder: the project's measure catalogue and therapy codes, a
@@ -29,9 +29,7 @@ public final class TestLakes {
   public static Settings settings(Path dir) {
     try {
       Files.createDirectories(dir);
-      Path key = dir.resolve("pseudonymisation.key");
-      Files.writeString(key, KEY, StandardCharsets.UTF_8);
-      Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+      Path key = KeyFiles.ownerOnly(dir.resolve("pseudonymisation.key"), KEY);
       Path cohorts = dir.resolve("cohorts.csv");
       Files.writeString(cohorts, COHORTS, StandardCharsets.UTF_8);
       return Settings.defaults()

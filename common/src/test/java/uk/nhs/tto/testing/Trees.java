@@ -1,12 +1,14 @@
 package uk.nhs.tto.testing;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Folders a test made and no longer needs. */
+/** Folders a test copies, or made and no longer needs. */
 public final class Trees {
 
   private Trees() {}
@@ -22,6 +24,28 @@ public final class Trees {
     }
     for (Path p : deepestFirst) {
       Files.delete(p);
+    }
+  }
+
+  /**
+   * Copies the tree {@code from} to {@code to}, leaving out each path of {@code left} (relative to {@code from}) and
+   * everything under it: an extract without some of its submissions.
+   */
+  public static void copyExcept(Path from, Path to, Collection<String> left) throws IOException {
+    List<Path> skip = left.stream().map(from::resolve).toList();
+    try (Stream<Path> all = Files.walk(from)) {
+      all.filter(p -> skip.stream().noneMatch(p::startsWith)).forEach(p -> {
+        try {
+          Path target = to.resolve(from.relativize(p).toString());
+          if (Files.isDirectory(p)) {
+            Files.createDirectories(target);
+          } else {
+            Files.copy(p, target);
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
     }
   }
 }
