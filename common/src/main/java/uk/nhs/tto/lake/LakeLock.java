@@ -127,11 +127,53 @@ public abstract class LakeLock implements AutoCloseable {
     return acquire(lakeRoot, conf, kind, Duration.ofSeconds(settings.integer(kind.waitKey())), progress);
   }
 
+  /** Every kind of lock, in the order a pipeline run takes them. */
+  public static final java.util.List<Kind> KINDS = java.util.List.of(NIGHTLY, INGEST, DERIVE, ANALYSE);
+
+  /**
+   * Whether a job holds the lock now, found without touching it. {@code held} is null when it cannot be told: on a
+   * local lakehouse whose system does not list its locks ({@code /proc/locks}, Linux). {@code holder} is what the
+   * holder wrote (process, host, since when), or the last holder's when the lock is free.
+   */
+  public record State(Kind kind, Boolean held, String holder, String where) {
+
+    /** {@code derive: held by 123@host since …}, {@code ingest: free}. */
+    public String describe() {
+      if (held == null) {
+        return kind.name() + ": unknown (last taken by " + holder + ")";
+      }
+      return kind.name() + ": " + (held ? "held by " + holder : "free");
+    }
+  }
+
+  /**
+   * The state of the lakehouse's lock of this kind, read without taking it: taking it, even for a moment, could turn
+   * away a job starting at that moment (a nightly run does not wait).
+   */
+  public static State probe(String lakeRoot, Configuration conf, Kind kind) {
+    try {
+      FileSystem fs = new Path(lakeRoot).getFileSystem(conf);
+      if ("file".equals(fs.getScheme())) {
+        java.nio.file.Path file =
+            java.nio.file.Path.of(fs.makeQualified(new Path(lakeRoot, localFile(kind))).toUri());
+        return Local.probe(file, kind);
+      }
+      Path lease = fs.makeQualified(new Path(lakeRoot, leaseFile(kind)));
+      return new Lease(fs, lease, holder(), kind).probe();
+    } catch (IOException e) {
+      return new State(kind, null, "cannot be read: " + e, lakeRoot);
+    }
+  }
+
   /** Tries once; true when this process now holds the lock. */
   abstract boolean tryAcquire() throws IOException;
 
   /** Who holds the lock, as its holder wrote it (process, host, since when), for messages. */
   abstract String currentHolder();
+
+  final Kind kind() {
+    return kind;
+  }
 
   /** The lock's file, for messages. */
   public final String where() {
@@ -234,6 +276,33 @@ public abstract class LakeLock implements AutoCloseable {
       channel.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)));
       channel.force(false);
       return true;
+    }
+
+    /**
+     * Held when this process holds it, or when the kernel lists a lock on the file's inode ({@code /proc/locks}: one
+     * line per lock, {@code 1: POSIX ADVISORY WRITE <pid> <major>:<minor>:<inode> 0 EOF}); unknown where there is no
+     * such list.
+     */
+    static State probe(java.nio.file.Path file, Kind kind) throws IOException {
+      if (!Files.exists(file)) {
+        return new State(kind, false, null, file.toString());
+      }
+      String holder = new Local(file, null, kind).currentHolder();
+      if (HELD.contains(file)) {
+        return new State(kind, true, "this process", file.toString());
+      }
+      java.nio.file.Path locks = java.nio.file.Path.of("/proc/locks");
+      if (!Files.isReadable(locks)) {
+        return new State(kind, null, holder, file.toString());
+      }
+      // st_dev as Linux encodes it; /proc/locks prints major and minor in hex, the inode in decimal.
+      long dev = (Long) Files.getAttribute(file, "unix:dev");
+      String id = String.format(java.util.Locale.ROOT, "%02x:%02x:%d", (dev >> 8) & 0xfff,
+          (dev & 0xff) | ((dev >> 12) & 0xfff00), (Long) Files.getAttribute(file, "unix:ino"));
+      boolean held = Files.readAllLines(locks, StandardCharsets.UTF_8).stream()
+          .map(line -> line.trim().split("\\s+"))
+          .anyMatch(f -> f.length > 5 && f[5].equals(id));
+      return new State(kind, held, holder, file.toString());
     }
 
     @Override
@@ -360,6 +429,20 @@ public abstract class LakeLock implements AutoCloseable {
       } catch (java.io.FileNotFoundException e) {
         return "";
       }
+    }
+
+    /**
+     * Held while the lease is fresh: changed within the time after which a waiting job takes it over, judged here by
+     * the storage's modification time against this machine's clock (for display only; taking over never compares
+     * clocks).
+     */
+    State probe() throws IOException {
+      FileStatus status = status();
+      if (status == null) {
+        return new State(kind(), false, null, where());
+      }
+      long age = System.currentTimeMillis() - status.getModificationTime();
+      return new State(kind(), age < STALE.toMillis(), currentHolder(), where());
     }
 
     @Override

@@ -24,6 +24,14 @@ public interface Job {
     return Set.of();
   }
 
+  /**
+   * Whether a successful run registers the lake's tables in the metastore; false for a job that must change
+   * nothing (status).
+   */
+  default boolean registersTables() {
+    return true;
+  }
+
   /** Whether the job takes positional words (it then checks them itself); otherwise a stray word is refused. */
   default boolean takesWords() {
     return false;

@@ -28,6 +28,7 @@ public final class Main {
     COMMANDS.put("sql", "uk.nhs.tto.jobs.SqlJob");
     COMMANDS.put("vacuum", "uk.nhs.tto.jobs.VacuumJob");
     COMMANDS.put("withdraw", "uk.nhs.tto.jobs.WithdrawJob");
+    COMMANDS.put("status", "uk.nhs.tto.jobs.StatusJob");
     COMMANDS.put("bare-copy", "uk.nhs.tto.jobs.BareCopyJob");
     COMMANDS.put("digest", "uk.nhs.tto.jobs.DigestJob");
   }
@@ -67,7 +68,7 @@ public final class Main {
       }
       ctx = JobContext.fromArgs(args, System.out, System.err);
       code = job.run(ctx);
-      if (code == 0) {
+      if (code == 0 && job.registersTables()) {
         ctx.registerTables();
       }
     } catch (TtoException e) {

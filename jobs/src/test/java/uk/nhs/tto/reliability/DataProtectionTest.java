@@ -32,6 +32,7 @@ import uk.nhs.tto.jobs.Args;
 import uk.nhs.tto.jobs.Job;
 import uk.nhs.tto.jobs.JobContext;
 import uk.nhs.tto.jobs.ReportJob;
+import uk.nhs.tto.jobs.StatusJob;
 import uk.nhs.tto.testing.SparkExtension;
 
 /**
@@ -61,6 +62,7 @@ class DataProtectionTest {
   private TtoProcess.Result run;
   private TtoProcess.Started clusterWithoutKey;
   private Printed report;
+  private Printed status;
 
   /** What an in-process command printed. */
   private record Printed(String stdout, String stderr) {}
@@ -113,6 +115,7 @@ class DataProtectionTest {
     // report prints analyse's headline table and writes analyse's JSON summary (AnalyseAndReportJobsTest checks they
     // are the same), from the run's results, without a second analysis.
     report = inProcess(new ReportJob(), "report", conf, cohorts, "--json", tmp.resolve("out/report.json").toString());
+    status = inProcess(new StatusJob(), "status", conf, cohorts, "--json", tmp.resolve("out/status.json").toString());
     outputs = outputs(spark);
   }
 
@@ -137,7 +140,8 @@ class DataProtectionTest {
         "the key (as text, hex, base64) in none of stdout, stderr (Spark at INFO), lakehouse files, table"
             + " contents, report, JSON",
         found.isEmpty() ? "absent from all " + outputs.size() + " outputs" : "found: " + found);
-    assertThat(outputs).containsKeys("stdout", "stderr", "report stdout", "out/run-local.json", "out/report.json");
+    assertThat(outputs).containsKeys("stdout", "stderr", "report stdout", "status stdout", "out/run-local.json",
+        "out/report.json", "out/status.json");
     assertThat(found).isEmpty();
   }
 
@@ -248,6 +252,8 @@ class DataProtectionTest {
     out.put("stderr", run.stderr().getBytes(StandardCharsets.UTF_8));
     out.put("report stdout", report.stdout().getBytes(StandardCharsets.UTF_8));
     out.put("report stderr", report.stderr().getBytes(StandardCharsets.UTF_8));
+    out.put("status stdout", status.stdout().getBytes(StandardCharsets.UTF_8));
+    out.put("status stderr", status.stderr().getBytes(StandardCharsets.UTF_8));
     try {
       for (Path root : List.of(json.getParent(), lake, reports)) {
         try (Stream<Path> files = Files.walk(root)) {
