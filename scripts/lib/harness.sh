@@ -168,6 +168,23 @@ sys.exit(0 if s["files"] and bronze > 0 and earlier > 0 else 1)
 EOF
 }
 
+# h_status LABEL LAKE [OPTIONS...] — scripts/tto status after h_withdraw: fails unless it reads the ledger (every
+# service, the withdrawn files), finds gold up to date (the purge derived it again) and no lock held.
+h_status() {
+  local label="$1" lake="$2"
+  shift 2
+  h_step "$label-status" scripts/tto status --lake "$lake" --json "$H_TMP/$label-status.json" "$@"
+  python3 - "$H_TMP/$label-status.json" <<'EOF' || h_fail "$label-status is not what the lake holds (see its JSON above)"
+import json, sys
+s = json.load(open(sys.argv[1]))
+withdrawn = sum(x["files_withdrawn"] for x in s["services"])
+held = [l["kind"] for l in s["locks"] if l["held"]]
+print(f"status: {len(s['services'])} services, {withdrawn} files withdrawn, gold {s['gold']['state']},"
+      f" next nightly {s['next_nightly']}, locks held {held}", file=sys.stderr)
+sys.exit(0 if s["services"] and withdrawn > 0 and s["gold"]["state"] == "up to date" and not held else 1)
+EOF
+}
+
 # h_compare_lakes FIRST SECOND [OPTIONS...] — the same tables with the same content (TableDigest), doubles to
 # 12 significant digits: a distributed sum may differ in its last bits with the order partitions were added.
 h_compare_lakes() {
