@@ -378,7 +378,7 @@ public final class Withdrawal {
     for (String table : tablesHolding(lake, files)) {
       long count = lake.read(table).filter(rows).count();
       if (count > 0) {
-        lake.delta(table).delete(rows);
+        lake.delete(table, rows);
         progress.accept(String.format(Locale.ROOT, "%s: removed %,d rows", table, count));
       }
       removed.put(table, count);

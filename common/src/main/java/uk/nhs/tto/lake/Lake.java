@@ -200,11 +200,61 @@ public final class Lake {
   /**
    * Replaces the rows matching {@code predicate} (SQL, e.g. {@code stage = 'derive'}) with {@code data} in one
    * atomic Delta commit, leaving other rows untouched; creates the table if needed. Every row of {@code data}
-   * must match the predicate. How a step re-writes its own rows of a shared table idempotently.
+   * must match the predicate. How a step re-writes its own rows of a shared table idempotently; written again
+   * when another job's commit to the table came between ({@link #CONFLICT_ATTEMPTS}).
    */
   public void replaceWhere(String name, String predicate, Dataset<Row> data) {
-    data.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate)
-        .options(creationProperties(data)).save(path(name));
+    retryingConflicts(name, "replace its rows where " + predicate, () ->
+        data.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate)
+            .options(creationProperties(data)).save(path(name)));
+  }
+
+  /**
+   * Deletes the rows matching {@code condition} in one Delta commit; deleted again when another job's commit to the
+   * table came between ({@link #CONFLICT_ATTEMPTS}).
+   */
+  public void delete(String name, org.apache.spark.sql.Column condition) {
+    retryingConflicts(name, "delete rows", () -> delta(name).delete(condition));
+  }
+
+  /**
+   * How many times a replace or delete is tried. Delta commits optimistically and refuses a commit that another
+   * commit made since the write began may contradict (on tables without partitions, any file added since, e.g. an
+   * ingest appending quarantined rows while derive replaces its own): trying again against the new version is
+   * what makes both land. Neither write depends on what it read beyond its predicate, so repeating it is safe.
+   */
+  static final int CONFLICT_ATTEMPTS = 4;
+
+  private void retryingConflicts(String name, String what, Runnable write) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        write.run();
+        return;
+      } catch (RuntimeException e) {
+        java.util.ConcurrentModificationException conflict = conflict(e);
+        if (conflict == null) {
+          throw e;
+        }
+        if (attempt >= CONFLICT_ATTEMPTS) {
+          throw TtoException.withExitCode(
+              TtoException.INFRASTRUCTURE,
+              "Could not " + what + " in " + name + ": another job committed to it during each of " + attempt
+                  + " attempts (" + conflict.getClass().getSimpleName() + ")",
+              "Delta refuses a commit that another commit since may contradict, rather than lose either",
+              "run this step again when the other job (an ingest or a withdrawal) has finished");
+        }
+      }
+    }
+  }
+
+  /** The Delta commit conflict behind {@code e}, if that is what it is. */
+  private static java.util.ConcurrentModificationException conflict(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.util.ConcurrentModificationException c) {
+        return c;
+      }
+    }
+    return null;
   }
 
   /** Appends rows in one atomic Delta commit, creating the table if needed. */
