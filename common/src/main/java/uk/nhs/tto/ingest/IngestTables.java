@@ -50,6 +50,9 @@ public final class IngestTables {
           .add("message", StringType)
           .add("record", StringType);
 
+  /** {@code meta.ingested_files.status} of a file whose rows are in bronze and quarantine. */
+  public static final String INGESTED = FileSurvey.Status.INGESTED.name();
+
   public static final StructType META_SCHEMA =
       new StructType()
           .add("file", StringType)

@@ -3,11 +3,13 @@ package uk.nhs.tto.lake;
 import io.delta.tables.DeltaTable;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.ConcurrentModificationException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -213,7 +215,7 @@ public final class Lake {
    * Deletes the rows matching {@code condition} in one Delta commit; deleted again when another job's commit to the
    * table came between ({@link #CONFLICT_ATTEMPTS}).
    */
-  public void delete(String name, org.apache.spark.sql.Column condition) {
+  public void delete(String name, Column condition) {
     retryingConflicts(name, "delete rows", () -> delta(name).delete(condition));
   }
 
@@ -231,7 +233,7 @@ public final class Lake {
         write.run();
         return;
       } catch (RuntimeException e) {
-        java.util.ConcurrentModificationException conflict = conflict(e);
+        ConcurrentModificationException conflict = conflict(e);
         if (conflict == null) {
           throw e;
         }
@@ -248,9 +250,9 @@ public final class Lake {
   }
 
   /** The Delta commit conflict behind {@code e}, if that is what it is. */
-  private static java.util.ConcurrentModificationException conflict(Throwable e) {
+  private static ConcurrentModificationException conflict(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.util.ConcurrentModificationException c) {
+      if (t instanceof ConcurrentModificationException c) {
         return c;
       }
     }

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -128,7 +130,7 @@ public abstract class LakeLock implements AutoCloseable {
   }
 
   /** Every kind of lock, in the order a pipeline run takes them. */
-  public static final java.util.List<Kind> KINDS = java.util.List.of(NIGHTLY, INGEST, DERIVE, ANALYSE);
+  public static final List<Kind> KINDS = List.of(NIGHTLY, INGEST, DERIVE, ANALYSE);
 
   /**
    * Whether a job holds the lock now, found without touching it. {@code held} is null when it cannot be told: on a
@@ -287,7 +289,7 @@ public abstract class LakeLock implements AutoCloseable {
       if (!Files.exists(file)) {
         return new State(kind, false, null, file.toString());
       }
-      String holder = new Local(file, null, kind).currentHolder();
+      String holder = holderIn(file);
       if (HELD.contains(file)) {
         return new State(kind, true, "this process", file.toString());
       }
@@ -297,7 +299,7 @@ public abstract class LakeLock implements AutoCloseable {
       }
       // st_dev as Linux encodes it; /proc/locks prints major and minor in hex, the inode in decimal.
       long dev = (Long) Files.getAttribute(file, "unix:dev");
-      String id = String.format(java.util.Locale.ROOT, "%02x:%02x:%d", (dev >> 8) & 0xfff,
+      String id = String.format(Locale.ROOT, "%02x:%02x:%d", (dev >> 8) & 0xfff,
           (dev & 0xff) | ((dev >> 12) & 0xfff00), (Long) Files.getAttribute(file, "unix:ino"));
       boolean held = Files.readAllLines(locks, StandardCharsets.UTF_8).stream()
           .map(line -> line.trim().split("\\s+"))
@@ -310,6 +312,11 @@ public abstract class LakeLock implements AutoCloseable {
       if (HELD.contains(file)) {
         return "another job in this process";
       }
+      return holderIn(file);
+    }
+
+    /** What the last holder wrote into the lock file. */
+    private static String holderIn(java.nio.file.Path file) {
       try {
         String text = Files.readString(file, StandardCharsets.UTF_8).trim();
         return text.isEmpty() ? "holder unknown" : text;

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.max;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
@@ -144,7 +145,7 @@ public final class LakeStatus {
       results = Nightly.resultsUpToDate(lake)
           ? new Stage(Stage.UP_TO_DATE, when + " read the gold tables as they are")
           : new Stage(Stage.OUT_OF_DATE, when + " read gold tables that have changed since: scripts/tto analyse");
-      java.nio.file.Path index = Report.directory(settings, run.runId()).resolve("index.html");
+      Path index = Report.directory(settings, run.runId()).resolve("index.html");
       report = Files.exists(index)
           ? new Stage(Stage.UP_TO_DATE, index.toString())
           : new Stage(Stage.OUT_OF_DATE, "no " + index + ": scripts/tto report --run " + run.runId());
@@ -157,11 +158,10 @@ public final class LakeStatus {
     if (!lake.exists(Derive.SCORE_PAIRS)) {
       return new Stage(Stage.NOT_RUN, "no gold tables yet: scripts/tto derive");
     }
-    if (Nightly.goldUpToDate(lake)) {
-      return new Stage(Stage.UP_TO_DATE, "derived from bronze "
-          + BronzeVersions.recordedIn(lake, Derive.SCORE_PAIRS).map(BronzeVersions::describe).orElse(""));
-    }
     Optional<BronzeVersions> read = BronzeVersions.recordedIn(lake, Derive.SCORE_PAIRS);
+    if (Nightly.goldUpToDate(lake)) {
+      return new Stage(Stage.UP_TO_DATE, "derived from bronze " + read.get().describe());
+    }
     if (read.isEmpty()) {
       return new Stage(Stage.OUT_OF_DATE, "gold records no bronze versions (derived by an earlier version of"
           + " tt-outcomes, or a derive stopped part-way): scripts/tto derive");
@@ -169,7 +169,9 @@ public final class LakeStatus {
     Map<String, Long> then = read.get().versions();
     Map<String, Long> now = BronzeVersions.current(lake).versions();
     List<String> changed = new ArrayList<>();
-    for (String t : new TreeSet<>(union(then.keySet(), now.keySet()))) {
+    TreeSet<String> tables = new TreeSet<>(then.keySet());
+    tables.addAll(now.keySet());
+    for (String t : tables) {
       Long a = then.get(t);
       Long b = now.get(t);
       if (a == null) {
@@ -186,12 +188,6 @@ public final class LakeStatus {
     return new Stage(Stage.OUT_OF_DATE, what + "; scripts/tto derive");
   }
 
-  private static TreeSet<String> union(java.util.Set<String> a, java.util.Set<String> b) {
-    TreeSet<String> out = new TreeSet<>(a);
-    out.addAll(b);
-    return out;
-  }
-
   /** Per service, from the ledger's counts per service, month, table and status. */
   static List<Service> services(List<Row> ledger) {
     Map<String, Map<Integer, TreeSet<String>>> ingested = new TreeMap<>();
@@ -204,7 +200,7 @@ public final class LakeStatus {
       ingested.computeIfAbsent(service, s -> new TreeMap<>());
       if (Withdrawal.WITHDRAWN.equals(status)) {
         f[2] += n;
-      } else if ("INGESTED".equals(status)) {
+      } else if (IngestTables.INGESTED.equals(status)) {
         f[0] += n;
         if (!r.isNullAt(1)) {
           ingested.get(service).computeIfAbsent(r.getInt(1), m -> new TreeSet<>()).add(r.getString(2));
