@@ -72,6 +72,65 @@ public final class LakeStatus {
     }
   }
 
+  /** Every service's deliveries, from the ledger, and when the last file was ingested (null before any). */
+  public record Deliveries(List<Service> services, Instant lastIngest) {
+
+    public Deliveries {
+      services = List.copyOf(services);
+    }
+
+    /** Reads the ledger ({@code meta.ingested_files}) in one small aggregation; none yet reads as no service. */
+    public static Deliveries read(Lake lake) {
+      if (!lake.exists(IngestTables.META)) {
+        return new Deliveries(List.of(), null);
+      }
+      List<Row> rows = lake.read(IngestTables.META)
+          .groupBy("service_id", "month_id", "table", "status")
+          .agg(count("*"), max(col("ingested_at")))
+          .collectAsList();
+      Instant last = null;
+      for (Row r : rows) {
+        if (!r.isNullAt(5) && (last == null || r.getTimestamp(5).toInstant().isAfter(last))) {
+          last = r.getTimestamp(5).toInstant();
+        }
+      }
+      return new Deliveries(LakeStatus.services(rows), last);
+    }
+
+    /** The latest month any service delivered, or empty when none has. */
+    public Optional<Integer> latestMonth() {
+      return services.stream().filter(s -> !s.months().isEmpty()).map(s -> s.months().last())
+          .max(Integer::compare);
+    }
+
+    /** The services behind the latest month, with a gap or a month short of a table, or with a file refused. */
+    public List<Service> needingALook() {
+      int latest = latestMonth().orElse(0);
+      return services.stream().filter(s -> !s.complete(latest)).toList();
+    }
+
+    /**
+     * One phrase for a scheduler's log: {@code complete, every service to 2024-03 (1488)}, or how many services need a
+     * look, naming the first few.
+     */
+    public String summary() {
+      List<Service> look = needingALook();
+      String latest = latestMonth().map(LakeStatus::month).orElse("none");
+      if (look.isEmpty()) {
+        return services.isEmpty() ? "none ingested" : "complete, every service to " + latest;
+      }
+      List<String> names = look.stream().map(Service::service).limit(5).toList();
+      return look.size() + " of " + services.size() + " services need a look (" + String.join(", ", names)
+          + (look.size() > names.size() ? ", …" : "") + "; scripts/tto status)";
+    }
+
+    /** One line per service needing a look: {@code T0004 2023-04 (1477) to 2023-08 (1481): … 1 behind}. */
+    public List<String> lines() {
+      int latest = latestMonth().orElse(0);
+      return needingALook().stream().map(s -> serviceLine(s, latest)).toList();
+    }
+  }
+
   /** Where one stage stands: {@code up to date}, {@code out of date} or {@code not run}, and why. */
   public record Stage(String state, String detail) {
 
@@ -85,19 +144,17 @@ public final class LakeStatus {
   }
 
   private final String root;
-  private final List<Service> services;
-  private final Instant lastIngest;
+  private final Deliveries deliveries;
   private final Stage gold;
   private final Stage results;
   private final Stage report;
   private final String latestRun;
   private final List<LakeLock.State> locks;
 
-  private LakeStatus(String root, List<Service> services, Instant lastIngest, Stage gold, Stage results,
-      Stage report, String latestRun, List<LakeLock.State> locks) {
+  private LakeStatus(String root, Deliveries deliveries, Stage gold, Stage results, Stage report,
+      String latestRun, List<LakeLock.State> locks) {
     this.root = root;
-    this.services = List.copyOf(services);
-    this.lastIngest = lastIngest;
+    this.deliveries = deliveries;
     this.gold = gold;
     this.results = results;
     this.report = report;
@@ -111,27 +168,13 @@ public final class LakeStatus {
     for (LakeLock.Kind kind : LakeLock.KINDS) {
       locks.add(LakeLock.probe(lake.root(), lake.spark().sparkContext().hadoopConfiguration(), kind));
     }
-    boolean ledger = lake.exists(IngestTables.META);
-    if (!ledger && !lake.exists(Derive.COURSES)) {
+    if (!lake.exists(IngestTables.META) && !lake.exists(Derive.COURSES)) {
       throw TtoException.of(
           "No lakehouse at " + lake.root(),
           "it has neither the ingest ledger (" + IngestTables.META + ") nor gold tables",
           "check --lake, or run scripts/tto ingest --extracts DIR to start one there");
     }
-    List<Service> services = new ArrayList<>();
-    Instant lastIngest = null;
-    if (ledger) {
-      List<Row> rows = lake.read(IngestTables.META)
-          .groupBy("service_id", "month_id", "table", "status")
-          .agg(count("*"), max(col("ingested_at")))
-          .collectAsList();
-      services = services(rows);
-      for (Row r : rows) {
-        if (!r.isNullAt(5) && (lastIngest == null || r.getTimestamp(5).toInstant().isAfter(lastIngest))) {
-          lastIngest = r.getTimestamp(5).toInstant();
-        }
-      }
-    }
+    Deliveries deliveries = Deliveries.read(lake);
     Stage gold = gold(lake);
     Optional<String> latest = lake.exists(RunsTable.NAME) ? RunsTable.latest(lake) : Optional.empty();
     Stage results;
@@ -150,7 +193,7 @@ public final class LakeStatus {
           ? new Stage(Stage.UP_TO_DATE, index.toString())
           : new Stage(Stage.OUT_OF_DATE, "no " + index + ": scripts/tto report --run " + run.runId());
     }
-    return new LakeStatus(lake.root(), services, lastIngest, gold, results, report, latest.orElse(null), locks);
+    return new LakeStatus(lake.root(), deliveries, gold, results, report, latest.orElse(null), locks);
   }
 
   /** Gold against bronze: the versions gold's derive read (recorded in its commits) and bronze's now. */
@@ -238,7 +281,11 @@ public final class LakeStatus {
   }
 
   public List<Service> services() {
-    return services;
+    return deliveries.services();
+  }
+
+  public Deliveries deliveries() {
+    return deliveries;
   }
 
   public Stage gold() {
@@ -259,8 +306,7 @@ public final class LakeStatus {
 
   /** The latest month any service delivered, or empty when none has. */
   public Optional<Integer> latestMonth() {
-    return services.stream().filter(s -> !s.months().isEmpty()).map(s -> s.months().last())
-        .max(Integer::compare);
+    return deliveries.latestMonth();
   }
 
   /**
@@ -287,6 +333,8 @@ public final class LakeStatus {
   public String describe() {
     StringBuilder b = new StringBuilder();
     b.append("lakehouse ").append(root).append('\n');
+    List<Service> services = deliveries.services();
+    Instant lastIngest = deliveries.lastIngest();
     long ingested = services.stream().mapToLong(Service::filesIngested).sum();
     long refused = services.stream().mapToLong(Service::filesRefused).sum();
     long withdrawn = services.stream().mapToLong(Service::filesWithdrawn).sum();
@@ -300,9 +348,8 @@ public final class LakeStatus {
           services.size(), latest.map(l -> span(first, l)).orElse("none ingested"), ingested, refused, withdrawn,
           lastIngest == null ? "" : "; last ingest " + MINUTE.format(lastIngest)));
       int latestMonth = latest.orElse(0);
-      List<Service> attention = services.stream().filter(s -> !s.complete(latestMonth)).toList();
-      attention.stream().limit(SHOWN_SERVICES).forEach(s -> b.append("  ").append(serviceLine(s, latestMonth))
-          .append('\n'));
+      List<Service> attention = deliveries.needingALook();
+      deliveries.lines().stream().limit(SHOWN_SERVICES).forEach(line -> b.append("  ").append(line).append('\n'));
       if (attention.size() > SHOWN_SERVICES) {
         b.append("  … and ").append(attention.size() - SHOWN_SERVICES).append(" more (--json lists every service)\n");
       }
@@ -377,10 +424,10 @@ public final class LakeStatus {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("lake", root);
     m.put("latest_month", latestMonth().orElse(null));
-    m.put("last_ingest", lastIngest == null ? null : lastIngest.toString());
+    m.put("last_ingest", deliveries.lastIngest() == null ? null : deliveries.lastIngest().toString());
     List<Map<String, Object>> list = new ArrayList<>();
     int latest = latestMonth().orElse(0);
-    for (Service s : services) {
+    for (Service s : deliveries.services()) {
       Map<String, Object> j = new LinkedHashMap<>();
       j.put("service", s.service());
       j.put("first_month", s.months().isEmpty() ? null : s.months().first());

@@ -47,6 +47,7 @@ public final class Nightly {
       boolean qualityExceeded,
       String qualityReason,
       Optional<Retention.Outcome> vacuum,
+      LakeStatus.Deliveries deliveries,
       double seconds) {
 
     /** The one line a scheduler's log keeps. */
@@ -54,7 +55,7 @@ public final class Nightly {
       return String.format(
           Locale.ROOT,
           "tto nightly: %s; %d new files (%d refused, %d already ingested); %.2f%% of new rows quarantined; "
-              + "derive %s; analyse %s; report %s; vacuum %s; %.0f s",
+              + "derive %s; analyse %s; report %s; vacuum %s; deliveries %s; %.0f s",
           qualityExceeded ? "DATA-QUALITY THRESHOLD EXCEEDED (" + qualityReason + ")" : "ok",
           ingest.filesRead(),
           ingest.refused().size(),
@@ -66,6 +67,7 @@ public final class Nightly {
               : "up to date" + (runId == null ? "" : " (run " + runId + ")"),
           report == null ? "none" : report.toString(),
           vacuum.map(Retention.Outcome::summaryLine).orElse("off (" + Keys.NIGHTLY_VACUUM + ")"),
+          deliveries.summary(),
           seconds);
     }
 
@@ -82,6 +84,7 @@ public final class Nightly {
       json.put("report", report == null ? null : report.toString());
       json.put("quarantined_fraction", quarantinedFraction);
       json.put("vacuum", vacuum.map(Retention.Outcome::toJson).orElse(null));
+      json.put("deliveries_needing_a_look", deliveries.lines());
       json.put("seconds", seconds);
       return json;
     }
@@ -153,8 +156,10 @@ public final class Nightly {
         vacuum = Optional.of(Retention.apply(lake, lake.retention(), false, line -> progress.accept("vacuum: " + line)));
         progress.accept("vacuum: " + vacuum.get().summaryLine());
       }
+      LakeStatus.Deliveries deliveries = LakeStatus.Deliveries.read(lake);
+      deliveries.lines().forEach(line -> progress.accept("deliveries: " + line));
       return new Outcome(ingest, derive, analysis, runId, report, fraction, reason != null, reason, vacuum,
-          (System.nanoTime() - start) / 1e9);
+          deliveries, (System.nanoTime() - start) / 1e9);
     }
   }
 

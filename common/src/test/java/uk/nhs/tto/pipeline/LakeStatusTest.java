@@ -111,6 +111,8 @@ class LakeStatusTest {
     assertThat(s.get("T0003").complete(month[4])).isFalse();
     assertThat(ingested.latestMonth()).contains(month[4]);
 
+    assertThat(ingested.deliveries().summary())
+        .isEqualTo("3 of 3 services need a look (T0001, T0002, T0003; scripts/tto status)");
     String text = ingested.describe();
     assertThat(text).contains("deliveries: 3 services, months " + LakeStatus.month(month[0]) + " to "
         + LakeStatus.month(month[4]) + "; 90 files ingested, 1 refused, 0 withdrawn");

@@ -69,7 +69,9 @@ class NightlyTest {
     assertThat(second.analysis()).isEmpty();
     assertThat(second.runId()).isEqualTo(first.runId());
     assertThat(versions(lake)).isEqualTo(versionsAfterFirst);
-    assertThat(second.summaryLine()).startsWith("tto nightly: ok;").contains("derive up to date");
+    assertThat(second.summaryLine()).startsWith("tto nightly: ok;").contains("derive up to date")
+        .contains("; deliveries complete, every service to ");
+    assertThat(second.toJson()).containsEntry("deliveries_needing_a_look", List.of());
   }
 
   @Test
