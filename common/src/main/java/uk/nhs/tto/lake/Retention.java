@@ -1,6 +1,7 @@
 package uk.nhs.tto.lake;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -11,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
@@ -264,9 +266,18 @@ public final class Retention {
       return new TableOutcome(name, differs, candidates.size(), bytes);
     }
     long[] before = dataFiles(fs, root);
-    spark.sql(retain).collectAsList();
+    withoutConsoleOutput(() -> spark.sql(retain).collectAsList());
     long[] after = dataFiles(fs, root);
     return new TableOutcome(name, differs, before[0] - after[0], before[1] - after[1]);
+  }
+
+  /**
+   * Runs {@code command} with Scala's console output discarded. Delta's VACUUM prints "Deleted N files and directories
+   * in a total of M directories." to standard output for every table (a nightly run printed one per table), and a
+   * job's standard output is its summary; the clean-up's counts are in its {@link Outcome} instead.
+   */
+  private static <T> T withoutConsoleOutput(Supplier<T> command) {
+    return scala.Console$.MODULE$.withOut(OutputStream.nullOutputStream(), (scala.Function0<T>) command::get);
   }
 
   private static FileSystem fileSystem(Lake lake, String name) {

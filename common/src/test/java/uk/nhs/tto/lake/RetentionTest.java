@@ -3,7 +3,9 @@ package uk.nhs.tto.lake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,6 +114,19 @@ class RetentionTest {
     assertThat(again.filesRemoved()).isZero();
     assertThat(again.propertiesSet()).isZero();
     assertThat(lake.version(TABLE)).isEqualTo(2);
+  }
+
+  @Test
+  void aCleanUpPrintsNothingOnStandardOutputWhichIsTheJobsSummary(@TempDir Path dir) throws IOException {
+    Lake lake = replacedOnce(dir, Duration.ofDays(7));
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+
+    Retention.Outcome outcome = scala.Console$.MODULE$.withOut(console,
+        (scala.Function0<Retention.Outcome>) () -> Retention.apply(lake, Duration.ZERO, false, line -> { }));
+
+    assertThat(outcome.filesRemoved()).as("the clean-up ran and removed the replaced file").isPositive();
+    assertThat(console.toString(StandardCharsets.UTF_8)).as("Delta's 'Deleted N files and directories' line")
+        .isEmpty();
   }
 
   @Test
