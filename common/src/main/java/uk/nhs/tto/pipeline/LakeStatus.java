@@ -124,6 +124,19 @@ public final class LakeStatus {
           + (look.size() > names.size() ? ", …" : "") + "; scripts/tto status)";
     }
 
+    /**
+     * {@link #lines()}, at most {@link LakeStatus#SHOWN_SERVICES} of them, then {@code … and N more (whereTheRestAre)} when
+     * there are more: what a console or a log shows.
+     */
+    public List<String> shownLines(String whereTheRestAre) {
+      List<String> all = lines();
+      List<String> out = new ArrayList<>(all.subList(0, Math.min(all.size(), SHOWN_SERVICES)));
+      if (all.size() > SHOWN_SERVICES) {
+        out.add("… and " + (all.size() - SHOWN_SERVICES) + " more (" + whereTheRestAre + ")");
+      }
+      return out;
+    }
+
     /** One line per service needing a look: {@code T0004 2023-04 (1477) to 2023-08 (1481): … 1 behind}. */
     public List<String> lines() {
       int latest = latestMonth().orElse(0);
@@ -349,10 +362,7 @@ public final class LakeStatus {
           lastIngest == null ? "" : "; last ingest " + MINUTE.format(lastIngest)));
       int latestMonth = latest.orElse(0);
       List<Service> attention = deliveries.needingALook();
-      deliveries.lines().stream().limit(SHOWN_SERVICES).forEach(line -> b.append("  ").append(line).append('\n'));
-      if (attention.size() > SHOWN_SERVICES) {
-        b.append("  … and ").append(attention.size() - SHOWN_SERVICES).append(" more (--json lists every service)\n");
-      }
+      deliveries.shownLines("--json lists every service").forEach(line -> b.append("  ").append(line).append('\n'));
       int fine = services.size() - attention.size();
       if (fine > 0) {
         b.append("  ").append(attention.isEmpty() ? "every service" : fine + " other service(s)")

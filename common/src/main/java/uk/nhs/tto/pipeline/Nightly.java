@@ -157,7 +157,8 @@ public final class Nightly {
         progress.accept("vacuum: " + vacuum.get().summaryLine());
       }
       LakeStatus.Deliveries deliveries = LakeStatus.Deliveries.read(lake);
-      deliveries.lines().forEach(line -> progress.accept("deliveries: " + line));
+      deliveries.shownLines("the JSON summary and scripts/tto status list them all")
+          .forEach(line -> progress.accept("deliveries: " + line));
       return new Outcome(ingest, derive, analysis, runId, report, fraction, reason != null, reason, vacuum,
           deliveries, (System.nanoTime() - start) / 1e9);
     }

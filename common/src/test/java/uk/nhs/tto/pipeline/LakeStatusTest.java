@@ -10,8 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
@@ -125,6 +128,26 @@ class LakeStatusTest {
   }
 
   @Test
+  void aConsoleOrALogShowsTwentyServicesAndSaysHowManyMoreThereAre() {
+    // 23 services that each sent month 1477 only, and one that also sent 1478: 23 are a month behind.
+    List<LakeStatus.Service> services = new ArrayList<>();
+    for (int i = 1; i <= 24; i++) {
+      TreeSet<Integer> months = new TreeSet<>(i == 24 ? List.of(1477, 1478) : List.of(1477));
+      services.add(new LakeStatus.Service(String.format("S%02d", i), months, List.of(), Map.of(), 7, 0, 0));
+    }
+    LakeStatus.Deliveries deliveries = new LakeStatus.Deliveries(services, null);
+
+    List<String> shown = deliveries.shownLines("see the JSON");
+
+    assertThat(deliveries.lines()).hasSize(23);
+    assertThat(shown).hasSize(21);
+    assertThat(shown.get(0)).isEqualTo("S01 2023-04 (1477): last month 2023-04 (1477), 1 behind");
+    assertThat(shown.get(20)).isEqualTo("… and 3 more (see the JSON)");
+    assertThat(deliveries.summary()).isEqualTo("23 of 24 services need a look (S01, S02, S03, S04, S05, …;"
+        + " scripts/tto status)");
+  }
+
+  @Test
   void theStagesAreWhatANightlyRunWouldBringUpToDate() {
     assertThat(ingested.gold().state()).isEqualTo("not run");
     assertThat(ingested.results().state()).isEqualTo("not run");
@@ -197,13 +220,13 @@ class LakeStatusTest {
   }
 
   private static Map<String, LakeStatus.Service> byService(LakeStatus status) {
-    Map<String, LakeStatus.Service> out = new java.util.TreeMap<>();
+    Map<String, LakeStatus.Service> out = new TreeMap<>();
     status.services().forEach(s -> out.put(s.service(), s));
     return out;
   }
 
   private static Map<String, LakeLock.State> locks(LakeStatus status) {
-    Map<String, LakeLock.State> out = new java.util.TreeMap<>();
+    Map<String, LakeLock.State> out = new TreeMap<>();
     status.locks().forEach(l -> out.put(l.kind().name(), l));
     return out;
   }
