@@ -80,7 +80,7 @@ tto_cds_warm() {
   [ "${TTO_CDS:-on}" != "off" ] || return 0
   local scratch f
   scratch="$(mktemp -d)"
-  scripts/tto sql --lake "$scratch/lake" -e "SELECT 1" > /dev/null 2>&1 || true
+  scripts/tto sql --lake "$scratch" -e "SELECT 1" > /dev/null 2>&1 || true
   rm -rf "$scratch"
   for f in jobs/target/cds/tto-*.jsa; do
     if [ -f "$f" ] && [ ! jobs/target/tt-outcomes-jobs.jar -nt "$f" ]; then

@@ -95,7 +95,7 @@ public final class Metastore {
   }
 
   /** The lake root as a local path, or null when it lives on another file system (s3a://, hdfs://…). */
-  static Path localPath(String lakeRoot) {
+  public static Path localPath(String lakeRoot) {
     int colon = lakeRoot.indexOf(':');
     int slash = lakeRoot.indexOf('/');
     boolean hasScheme = colon > 1 && (slash < 0 || colon < slash);

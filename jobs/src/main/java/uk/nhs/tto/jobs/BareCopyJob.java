@@ -16,6 +16,11 @@ import uk.nhs.tto.ingest.IdsTable;
 public final class BareCopyJob implements Job {
 
   @Override
+  public LakeUse lakeUse() {
+    return LakeUse.NONE;
+  }
+
+  @Override
   public String summary() {
     return "benchmark floor: read every extract CSV once with Spark and write it once as Parquet";
   }

@@ -21,6 +21,11 @@ public final class GenerateJob implements Job {
   static final double DEFAULT_DEFECT_FRACTION = 0.01;
 
   @Override
+  public LakeUse lakeUse() {
+    return LakeUse.NONE;
+  }
+
+  @Override
   public String summary() {
     return "write a synthetic IDS extract (services x months) with planted effects, cohorts.csv and generator.json";
   }

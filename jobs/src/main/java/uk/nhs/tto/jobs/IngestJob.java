@@ -20,6 +20,11 @@ public final class IngestJob implements Job {
   }
 
   @Override
+  public LakeUse lakeUse() {
+    return LakeUse.CREATES;
+  }
+
+  @Override
   public String summary() {
     return "ingest extract folders into bronze/quarantine tables (files already ingested are skipped)";
   }

@@ -24,6 +24,27 @@ public interface Job {
     return Set.of();
   }
 
+  /** What a job does with the lakehouse at {@code --lake}. */
+  enum LakeUse {
+    /**
+     * Reads and writes no table (lmm, generate, bare-copy): its session keeps no table catalogue, so nothing is
+     * created at {@code --lake}.
+     */
+    NONE,
+    /**
+     * Works on a lakehouse that is already there: a {@code --lake} on local disk that does not exist is refused
+     * before Spark starts, and nothing is created there (a mistyped path must not become an empty lakehouse).
+     */
+    EXISTING,
+    /** May start a lakehouse where there is none (ingest, nightly, run-local). */
+    CREATES
+  }
+
+  /** What the job does with the lakehouse; most jobs need one that exists. */
+  default LakeUse lakeUse() {
+    return LakeUse.EXISTING;
+  }
+
   /**
    * Whether a successful run registers the lake's tables in the metastore; false for a job that must change
    * nothing (status).

@@ -14,6 +14,7 @@ import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 import uk.nhs.tto.config.Keys;
 import uk.nhs.tto.config.Settings;
+import uk.nhs.tto.errors.TtoException;
 import uk.nhs.tto.lake.Catalogue;
 import uk.nhs.tto.lake.Lake;
 import uk.nhs.tto.lake.Metastore;
@@ -60,6 +61,37 @@ public final class JobContext {
 
   /** Resolves settings from the options by the precedence documented in {@link Settings}. */
   public static JobContext fromArgs(Args args, PrintStream out, PrintStream err) {
+    return fromArgs(args, out, err, Job.LakeUse.CREATES);
+  }
+
+  /**
+   * Resolves settings as above for a job that uses the lakehouse as {@code use} says: a job that uses none gets no
+   * table catalogue, and one that needs an existing lakehouse is refused here, before Spark starts, when its lake is
+   * a local folder that does not exist.
+   */
+  static JobContext fromArgs(Args args, PrintStream out, PrintStream err, Job.LakeUse use) {
+    Settings s = resolve(args);
+    if (use == Job.LakeUse.NONE) {
+      s = s.with(Keys.METASTORE, "none");
+    } else if (use == Job.LakeUse.EXISTING) {
+      requireLocalLakehouse(args.command(), s.string(Keys.LAKE));
+    }
+    return new JobContext(args, s, out, err);
+  }
+
+  /** A job that needs a lakehouse refuses a local lake folder that does not exist, creating nothing there. */
+  static void requireLocalLakehouse(String command, String lakeRoot) {
+    Path local = Metastore.localPath(lakeRoot);
+    if (local != null && !Files.exists(local)) {
+      throw TtoException.of(
+          "No lakehouse at " + local.toAbsolutePath().normalize(),
+          "the folder does not exist, and " + command + " works on a lakehouse that ingest has started",
+          "check --lake (or tto.lake in the --conf file or profile, or TTO_LAKE), or start a lakehouse there with"
+              + " scripts/tto ingest --extracts DIR --lake " + lakeRoot);
+    }
+  }
+
+  private static Settings resolve(Args args) {
     Map<String, String> cli = new LinkedHashMap<>();
     SETTINGS_OPTIONS.forEach(
         (opt, key) -> {
@@ -73,7 +105,7 @@ public final class JobContext {
     Path confFile = args.has("conf") ? Path.of(args.get("conf")) : null;
     Path profileFile = Settings.profileFile(confDir, profile, named != null);
     Settings s = Settings.resolve(profileFile, confFile, System.getenv(), cli);
-    return new JobContext(args, s.with(Keys.PROFILE, profile), out, err);
+    return s.with(Keys.PROFILE, profile);
   }
 
   public Args args() {

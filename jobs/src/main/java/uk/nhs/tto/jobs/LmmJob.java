@@ -19,6 +19,11 @@ import uk.nhs.tto.stats.formula.Formula;
 public final class LmmJob implements Job {
 
   @Override
+  public LakeUse lakeUse() {
+    return LakeUse.NONE;
+  }
+
+  @Override
   public String summary() {
     return "fit a linear mixed model (nested random intercepts) to a CSV or Parquet file, as lme4 would";
   }

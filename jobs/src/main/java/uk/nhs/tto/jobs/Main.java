@@ -66,7 +66,7 @@ public final class Main {
         System.out.println(job.usage());
         return 0;
       }
-      ctx = JobContext.fromArgs(args, System.out, System.err);
+      ctx = JobContext.fromArgs(args, System.out, System.err, job.lakeUse());
       code = job.run(ctx);
       if (code == 0 && job.registersTables()) {
         ctx.registerTables();

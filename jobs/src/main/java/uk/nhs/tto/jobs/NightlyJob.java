@@ -11,6 +11,11 @@ import uk.nhs.tto.pipeline.Nightly;
 public final class NightlyJob implements Job {
 
   @Override
+  public LakeUse lakeUse() {
+    return LakeUse.CREATES;
+  }
+
+  @Override
   public String summary() {
     return "scheduled run: ingest new extracts, then derive/analyse/report whatever is out of date (locked)";
   }

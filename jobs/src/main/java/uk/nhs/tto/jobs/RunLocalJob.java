@@ -31,6 +31,11 @@ public final class RunLocalJob implements Job {
   static final String DEFAULT_EXTRACTS = "extracts";
 
   @Override
+  public LakeUse lakeUse() {
+    return LakeUse.CREATES;
+  }
+
+  @Override
   public String summary() {
     return "generate synthetic data (unless --extracts), ingest, derive, analyse, report; print the headline tables";
   }

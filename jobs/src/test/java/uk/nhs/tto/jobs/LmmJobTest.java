@@ -60,6 +60,17 @@ class LmmJobTest {
   }
 
   @Test
+  void aCommandThatUsesNoTablesCreatesNothingAtTheLake(SparkSession spark, @TempDir Path tmp) {
+    Path lake = tmp.resolve("lake");
+    int code = Main.run(new String[] {"lmm", "--data", reference("Dyestuff.csv").toString(), "--formula",
+        "Yield ~ 1 + (1|Batch)", "--lake", lake.toString()});
+
+    assertThat(code).isZero();
+    // No table catalogue (an embedded metastore would live in <lake>/_metastore): lmm only reads --data.
+    assertThat(lake).doesNotExist();
+  }
+
+  @Test
   void aFormulaNamingAMissingColumnFailsWithUsageExitCode(SparkSession spark) {
     int code = Main.run(new String[] {"lmm", "--data", reference("Dyestuff.csv").toString(), "--formula",
         "Yield ~ Temperature + (1|Batch)"});
