@@ -53,7 +53,7 @@ class GeneratedCoverageBenchmark {
     Files.createDirectories(rows.toAbsolutePath().getParent());
     Files.writeString(rows, "seed\tdomain\testimate\tse\tsat_low\tsat_high\tn_pre\tn_post\tmean_change_pre"
         + "\tmean_change_post\tsd_change_pre\tsd_change_post\n", StandardCharsets.UTF_8);
-    Codebook codebook = Codebook.load(Path.of("../conf/measures.csv"), Path.of("../conf/therapy-codes.csv"));
+    Codebook codebook = GeneratedExtracts.codebook();
     Map<String, Double> planted = new LinkedHashMap<>();
     GeneratorOptions.SEED_STUDY_EFFECTS.forEach((d, v) -> planted.put(d.label(), v));
     CoverageTally tally = new CoverageTally(planted);

@@ -11,9 +11,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import uk.nhs.tto.config.Keys;
 import uk.nhs.tto.config.Settings;
-import uk.nhs.tto.generate.Codebook;
 import uk.nhs.tto.generate.Domain;
-import uk.nhs.tto.generate.Generator;
 import uk.nhs.tto.generate.GeneratorOptions;
 import uk.nhs.tto.generate.Scale;
 import uk.nhs.tto.lake.Lake;
@@ -33,9 +31,7 @@ class GeneratedSeedStudyTest {
   @Test
   void eachDomainsIntervalContainsTheEffectPlantedInTheGeneratedExtracts(SparkSession spark, @TempDir Path dir) {
     Path extracts = dir.resolve("extracts");
-    Codebook codebook = Codebook.load(Path.of("../conf/measures.csv"), Path.of("../conf/therapy-codes.csv"));
-    Generator.generate(
-        GeneratorOptions.builder(extracts, codebook).scale(Scale.SEED_STUDY).seed(1).build(), line -> { });
+    GeneratedExtracts.generate(extracts, b -> b.scale(Scale.SEED_STUDY).seed(1));
     Settings settings = GeneratedExtracts.settings(extracts)
         .with(Map.of(Keys.EXTRACTS, extracts.toString(), Keys.REPORTS, dir.resolve("reports").toString()));
     Lake lake = new Lake(spark, dir.resolve("lake").toString());

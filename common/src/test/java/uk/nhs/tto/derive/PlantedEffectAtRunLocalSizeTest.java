@@ -20,9 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import uk.nhs.tto.config.Settings;
-import uk.nhs.tto.generate.Codebook;
-import uk.nhs.tto.generate.Generator;
-import uk.nhs.tto.generate.GeneratorOptions;
 import uk.nhs.tto.ingest.Ingest;
 import uk.nhs.tto.lake.Lake;
 import uk.nhs.tto.testing.GeneratedExtracts;
@@ -62,9 +59,8 @@ class PlantedEffectAtRunLocalSizeTest {
   void rawDidOfCohortMeanChangesIsWithinHalfAPointOfThePlantedEffectInEveryDomain(
       SparkSession spark, @TempDir Path dir) {
     Path extracts = dir.resolve("extracts");
-    Codebook codebook = Codebook.load(Path.of("../conf/measures.csv"), Path.of("../conf/therapy-codes.csv"));
     // Builder defaults are run-local's: 20 services, 24 months from April 2023, clean CSV; seed 1 as run-local.
-    Generator.generate(GeneratorOptions.builder(extracts, codebook).seed(1).build(), line -> { });
+    GeneratedExtracts.generate(extracts, b -> b.seed(1));
     Settings settings = GeneratedExtracts.settings(extracts);
     Lake lake = new Lake(spark, dir.resolve("lake").toString());
 

@@ -25,9 +25,6 @@ import uk.nhs.tto.config.Keys;
 import uk.nhs.tto.config.Settings;
 import uk.nhs.tto.derive.Derive;
 import uk.nhs.tto.errors.TtoException;
-import uk.nhs.tto.generate.Codebook;
-import uk.nhs.tto.generate.Generator;
-import uk.nhs.tto.generate.GeneratorOptions;
 import uk.nhs.tto.lake.Catalogue;
 import uk.nhs.tto.lake.Lake;
 import uk.nhs.tto.lake.TableDigest;
@@ -73,12 +70,8 @@ class WithdrawalTest {
     this.spark = spark;
     this.tmp = dir;
     extracts = dir.resolve("extracts");
-    Codebook codebook = Codebook.load(Path.of("../conf/measures.csv"), Path.of("../conf/therapy-codes.csv"));
-    Generator.generate(
-        GeneratorOptions.builder(extracts, codebook).services(2).months(4).coursesPerServiceYear(100).seed(11)
-            .defectFraction(0.02)
-            .threads(1).build(),
-        line -> { });
+    GeneratedExtracts.generate(
+        extracts, b -> b.services(2).months(4).coursesPerServiceYear(100).seed(11).defectFraction(0.02).threads(1));
     String key = ExtractFixture.settingsWithTestKey(dir.resolve("keys")).string(Keys.KEY_FILE);
     settings = GeneratedExtracts.settings(extracts).with(Keys.KEY_FILE, key);
     try (Stream<Path> services = Files.list(extracts)) {

@@ -24,9 +24,6 @@ import uk.nhs.tto.analysis.CohortAnalysis;
 import uk.nhs.tto.config.Keys;
 import uk.nhs.tto.config.Settings;
 import uk.nhs.tto.derive.Derive;
-import uk.nhs.tto.generate.Codebook;
-import uk.nhs.tto.generate.Generator;
-import uk.nhs.tto.generate.GeneratorOptions;
 import uk.nhs.tto.ingest.Ingest;
 import uk.nhs.tto.lake.Catalogue;
 import uk.nhs.tto.lake.Lake;
@@ -56,11 +53,8 @@ class NotebooksTest {
   void smallLakehouseWithTwoRuns(SparkSession session, @TempDir Path dir) throws IOException {
     spark = session;
     Path extracts = dir.resolve("extracts");
-    Codebook codebook = Codebook.load(Path.of("../conf/measures.csv"), Path.of("../conf/therapy-codes.csv"));
-    Generator.generate(
-        GeneratorOptions.builder(extracts, codebook).services(3).months(15).coursesPerServiceYear(120)
-            .defectFraction(0.01).seed(11).threads(1).build(),
-        line -> { });
+    GeneratedExtracts.generate(
+        extracts, b -> b.services(3).months(15).coursesPerServiceYear(120).defectFraction(0.01).seed(11).threads(1));
     // An empty file is refused whole (SPEC §1), so meta.ingested_files has a REFUSED row for notebook 03.
     Path service;
     try (Stream<Path> folders = Files.list(extracts)) {

@@ -23,9 +23,6 @@ import uk.nhs.tto.conform.BronzeVersions;
 import uk.nhs.tto.conform.SilverTables;
 import uk.nhs.tto.derive.Derive;
 import uk.nhs.tto.derive.DeriveResult;
-import uk.nhs.tto.generate.Codebook;
-import uk.nhs.tto.generate.Generator;
-import uk.nhs.tto.generate.GeneratorOptions;
 import uk.nhs.tto.ingest.Ingest;
 import uk.nhs.tto.ingest.IngestResult;
 import uk.nhs.tto.lake.Catalogue;
@@ -66,11 +63,8 @@ class IngestDuringDeriveTest {
   @BeforeAll
   void ingestTheLastMonthWhileDeriveRuns(SparkSession spark, @TempDir Path dir) throws IOException {
     all = dir.resolve("extracts");
-    Codebook codebook = Codebook.load(Path.of("../conf/measures.csv"), Path.of("../conf/therapy-codes.csv"));
-    Generator.generate(
-        GeneratorOptions.builder(all, codebook).services(2).months(4).coursesPerServiceYear(100).seed(23)
-            .defectFraction(0.02).threads(1).build(),
-        line -> { });
+    GeneratedExtracts.generate(
+        all, b -> b.services(2).months(4).coursesPerServiceYear(100).seed(23).defectFraction(0.02).threads(1));
     Path key = KeyFiles.ownerOnly(dir.resolve("keys/test.key"), "ingest-during-derive-test-key-0123456789");
     settings = GeneratedExtracts.settings(all).with(Keys.KEY_FILE, key.toString());
     Path firstMonths = dir.resolve("extracts-first-months");

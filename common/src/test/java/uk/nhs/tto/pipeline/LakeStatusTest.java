@@ -29,9 +29,6 @@ import uk.nhs.tto.config.Keys;
 import uk.nhs.tto.config.Settings;
 import uk.nhs.tto.derive.Derive;
 import uk.nhs.tto.errors.TtoException;
-import uk.nhs.tto.generate.Codebook;
-import uk.nhs.tto.generate.Generator;
-import uk.nhs.tto.generate.GeneratorOptions;
 import uk.nhs.tto.ingest.Ingest;
 import uk.nhs.tto.ingest.Withdrawal;
 import uk.nhs.tto.lake.Lake;
@@ -65,11 +62,7 @@ class LakeStatusTest {
   void moveThePipelineOnAndReadTheStatusAtEachStep(SparkSession spark, @TempDir Path dir) throws IOException {
     tmp = dir;
     Path all = dir.resolve("extracts");
-    Codebook codebook = Codebook.load(Path.of("../conf/measures.csv"), Path.of("../conf/therapy-codes.csv"));
-    Generator.generate(
-        GeneratorOptions.builder(all, codebook).services(3).months(5).coursesPerServiceYear(60).seed(3)
-            .threads(1).build(),
-        line -> { });
+    GeneratedExtracts.generate(all, b -> b.services(3).months(5).coursesPerServiceYear(60).seed(3).threads(1));
     try (Stream<Path> months = Files.list(all.resolve("T0001"))) {
       month = months.mapToInt(p -> Integer.parseInt(p.getFileName().toString())).sorted().toArray();
     }

@@ -21,9 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 import uk.nhs.tto.config.Keys;
 import uk.nhs.tto.config.Settings;
 import uk.nhs.tto.errors.TtoException;
-import uk.nhs.tto.generate.Codebook;
-import uk.nhs.tto.generate.Generator;
-import uk.nhs.tto.generate.GeneratorOptions;
 import uk.nhs.tto.lake.Catalogue;
 import uk.nhs.tto.lake.Lake;
 import uk.nhs.tto.testing.GeneratedExtracts;
@@ -42,11 +39,8 @@ class NightlyTest {
   void generateASmallExtract(@TempDir Path dir) {
     tmp = dir;
     extracts = tmp.resolve("extracts");
-    Codebook codebook = Codebook.load(Path.of("../conf/measures.csv"), Path.of("../conf/therapy-codes.csv"));
-    Generator.generate(
-        GeneratorOptions.builder(extracts, codebook).services(3).months(12).coursesPerServiceYear(150).seed(5)
-            .threads(1).build(),
-        line -> { });
+    GeneratedExtracts.generate(
+        extracts, b -> b.services(3).months(12).coursesPerServiceYear(150).seed(5).threads(1));
     settings = GeneratedExtracts.settings(extracts).with(Keys.REPORTS, tmp.resolve("reports").toString());
   }
 
