@@ -32,6 +32,11 @@ public final class Generator {
   public static final String COHORTS_FILE = "cohorts.csv";
 
   public static final String SUMMARY_FILE = "generator.json";
+  /**
+   * The version of the score model ({@code planted.model.version} in generator.json): the same seed gives other
+   * scores under another version.
+   */
+  public static final int MODEL_VERSION = ScoreModel.VERSION;
 
   private static final Pattern SERVICE_FOLDER = Pattern.compile("T\\d{4}");
 

@@ -5,26 +5,32 @@ import java.util.Map;
 
 /**
  * The data-generating model for first and last scores, per domain:
- * {@code score = mu + service + therapist + client + time*(delta + serviceSlope) + time*post*effect + e}.
+ * {@code score = mu + service + therapist + client + time*(change + serviceSlope) + time*post*effect + e}, where a
+ * course's {@code change} is a responder's large fall or another course's small one.
  *
- * <p>Standard deviations follow the seed study's shape (the lme4 reference fit of did40: service 1.3, client
- * 3.1, residual 4.0 on the PHQ-9 scale) and are scaled to each measure's range, so that starting scores sit
- * near caseness and clamping to the valid range stays rare. Last scores are lower by {@code delta}: the
- * improvement every course shows, trained or not.
+ * <p>Routine Talking Therapies data are a mixture: about half of the courses that start at caseness end below it
+ * (recovery about 50%, reliable improvement about two thirds, reliable deterioration about 5% in NHS England's
+ * annual reports), while the rest change little. A single normal change cannot give that: with the seed study's
+ * mean change, it recovered one course in five. So each course is a responder (PHQ-9 falls by 11 points on
+ * average) with probability {@link #P_RESPONDER}, shared by all its domains, or else falls by about a point;
+ * clients with personality difficulties respond less often ({@link #P_RESPONDER_PERSONALITY}) and start higher.
+ * Client and residual SDs give a first-last correlation of about 0.5 on PHQ-9. Starting means put about 93% of
+ * finished courses at caseness.
  *
  * <p>Scores are recorded rounded and cut off at the measure's range, so a shift on the unbounded scale moves a
- * recorded score near 0 by less than itself; left alone, the floor would shrink a planted DiD of −2.53 on PHQ-9 to
- * about −2.40 in the extract. The effect is therefore planted where it is recorded: each treated course's last
- * score is shifted by {@link #latentShift}, the amount that moves its expected recorded value by the planted
- * effect.
+ * recorded score near 0 by less than itself, and a responder expected to end at PHQ-9 2 cannot fall 2.53 more. The
+ * effect is therefore planted where it is recorded, on expectations: a treated course's expected recorded last
+ * score (responder or not, before its response is drawn) moves by the planted effect, split by {@link #split} so
+ * that both kinds of course move the same share of the way to the floor, and each kind's latent score is shifted
+ * by {@link #latentShift} to move its own expected recorded value by its share.
  */
 final class ScoreModel {
 
   /** SDs on the PHQ-9 (0–27) scale; multiplied by {@link #scale(Domain)} for the other measures. */
   static final double SD_SERVICE = 1.3;
   static final double SD_THERAPIST = 0.8;
-  static final double SD_CLIENT = 3.0;
-  static final double SD_RESIDUAL = 4.0;
+  static final double SD_CLIENT = 4.0;
+  static final double SD_RESIDUAL = 2.8;
   static final double SD_SERVICE_SLOPE = 0.5;
   /** Noise around the straight line from first to last for scores in between. */
   static final double SD_DRIFT = 1.5;
@@ -32,35 +38,87 @@ final class ScoreModel {
   static final double CROSS_DOMAIN_CORRELATION = 0.5;
   /** Clients with personality difficulties (F60/F61) start this much higher. */
   static final double PERSONALITY_SHIFT = 1.5;
-  /** Low-intensity courses improve by this share of {@code delta}. */
+  /** Low-intensity courses change by this share of a high-intensity course's change (either kind). */
   static final double LOW_INTENSITY_DELTA_SHARE = 0.8;
+  /** Chance that a course is a responder (all its domains together). */
+  static final double P_RESPONDER = 0.60;
+  /** The same for clients with personality difficulties (F60/F61), who do less well. */
+  static final double P_RESPONDER_PERSONALITY = 0.45;
+  /** Changes with the model: generator.json records it, and run-local regenerates extracts of another version. */
+  static final int VERSION = 2;
 
   private ScoreModel() {}
 
-  /** Mean first score: PHQ-9 ~15, GAD-7 ~13, WSAS ~20, phobia ~10 (most clients start around caseness). */
+  /** Mean first score: PHQ-9 ~13, GAD-7 ~11, WSAS ~20, phobia ~10 (most clients start at caseness). */
   static double mu(Domain d) {
     return switch (d) {
-      case DEPRESSION -> 15.0;
-      case ANXIETY -> 13.0;
+      case DEPRESSION -> 13.0;
+      case ANXIETY -> 11.0;
       case SOCIAL_FUNCTIONING -> 20.0;
       case PHOBIA -> 10.0;
     };
   }
 
-  /** Mean change from first to last score of an untreated-by-training (pre) high-intensity course. */
-  static double delta(Domain d) {
+  /** Mean change from first to last score of a responder's high-intensity course before any planted effect. */
+  static double responderChange(Domain d) {
     return switch (d) {
-      case DEPRESSION -> -5.0;
-      case ANXIETY -> -4.5;
-      case SOCIAL_FUNCTIONING -> -6.0;
-      case PHOBIA -> -2.5;
+      case DEPRESSION -> -11.0;
+      case ANXIETY -> -9.5;
+      case SOCIAL_FUNCTIONING -> -10.0;
+      case PHOBIA -> -4.5;
     };
+  }
+
+  /** Mean change of a course that does not respond. */
+  static double otherChange(Domain d) {
+    return switch (d) {
+      case DEPRESSION -> -1.0;
+      case ANXIETY -> -0.5;
+      case SOCIAL_FUNCTIONING -> -1.0;
+      case PHOBIA -> 0.0;
+    };
+  }
+
+  /**
+   * Mean change (before clamping) of a high-intensity course with no planted effect, for a client without
+   * personality difficulties: PHQ-9 -7.0, GAD-7 -5.9, WSAS -6.4, phobia -2.7.
+   */
+  static double delta(Domain d) {
+    return P_RESPONDER * responderChange(d) + (1 - P_RESPONDER) * otherChange(d);
   }
 
   /** The measure's range relative to PHQ-9's 27 points. */
   static double scale(Domain d) {
     return d.totalMax() / 27.0;
   }
+
+  /**
+   * How a planted effect on a course's expected recorded last score is shared between its two possible kinds.
+   *
+   * @param target the move of the course's expected recorded last score (the planted effect, plus any owed)
+   * @param pResponder the course's chance of being a responder
+   * @param responderMean a responder's expected latent last score
+   * @param otherMean the same for a course that does not respond
+   * @return each kind's move of its own expected recorded last score, and the part of {@code target} that no move
+   *     can show (the course's expected last score is closer to the bound than {@code target})
+   */
+  static Moves split(double target, double pResponder, double responderMean, double otherMean, double sd,
+      double top) {
+    if (target == 0) {
+      return new Moves(0, 0, 0);
+    }
+    // Each kind moves as far as latentShift can take it at most: its latent mean four SDs past the bound.
+    double limit = expectedClamped(target < 0 ? -4 * sd : top + 4 * sd, sd, top);
+    double roomResponder = limit - expectedClamped(responderMean, sd, top);
+    double roomOther = limit - expectedClamped(otherMean, sd, top);
+    double room = pResponder * roomResponder + (1 - pResponder) * roomOther;
+    // Both kinds go the same share of their way to the bound; all the way when the course cannot show it all.
+    double share = room == 0 ? 1 : Math.min(1, target / room);
+    return new Moves(share * roomResponder, share * roomOther, target - share * room);
+  }
+
+  /** Moves of a responder's and another course's expected recorded last score, and what neither could show. */
+  record Moves(double responder, double other, double shortfall) {}
 
   /**
    * The shift of an unbounded score that moves its expected value after clamping to 0..{@code top} by
@@ -140,10 +198,16 @@ final class ScoreModel {
   /** The parameters as generator.json records them. */
   static Map<String, Object> describe() {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("formula", "score = mu + service + therapist + client + time*(delta + service_slope) "
-        + "+ time*post*effect + e");
-    m.put("effect_scale", "recorded: a treated course's last score is shifted so that its expected value within "
-        + "the measure's range (scores are cut off at 0 and the maximum) moves by the planted effect");
+    m.put("version", VERSION);
+    m.put("formula", "score = mu + service + therapist + client + time*(change + service_slope) "
+        + "+ time*post*effect + e; change is a responder's or another course's");
+    m.put("response", GenerationSummary.ordered(
+        "p_responder", P_RESPONDER,
+        "p_responder_personality", P_RESPONDER_PERSONALITY,
+        "shared_by", "all domains of a course"));
+    m.put("effect_scale", "recorded: a treated course's expected last score within the measure's range (scores "
+        + "are cut off at 0 and the maximum), over its chance of responding, moves by the planted effect; what a "
+        + "post course with a pair cannot show near the floor is owed to the service's next such course");
     m.put("sd_on_phq9_scale", GenerationSummary.ordered(
         "service", SD_SERVICE, "therapist", SD_THERAPIST, "client", SD_CLIENT, "residual", SD_RESIDUAL,
         "service_slope", SD_SERVICE_SLOPE, "drift", SD_DRIFT));
@@ -152,7 +216,8 @@ final class ScoreModel {
     m.put("low_intensity_delta_share", LOW_INTENSITY_DELTA_SHARE);
     Map<String, Object> perDomain = new LinkedHashMap<>();
     for (Domain d : Domain.values()) {
-      perDomain.put(d.label(), GenerationSummary.ordered("mu", mu(d), "delta", delta(d), "scale", scale(d)));
+      perDomain.put(d.label(), GenerationSummary.ordered("mu", mu(d), "responder_change", responderChange(d),
+          "other_change", otherChange(d), "delta", delta(d), "scale", scale(d)));
     }
     m.put("domains", perDomain);
     return m;

@@ -11,6 +11,12 @@ import java.util.Arrays;
  * IDS606 before IDS607 on the same day). Decoys that the SPEC's rules must set aside are added on purpose: a
  * second record of a measure with a smaller record id, scores at follow-ups and missed contacts, WSAS with one
  * item missing.
+ *
+ * <p>What a treated course in the post cohort with a pair of a domain cannot show (its expected last score is
+ * nearer the floor than the effect; {@link ScoreModel#split}) is owed, and the service's next such course of the
+ * same domain and personality subgroup is planted with its own effect plus what is owed. So a cohort's DiD is the
+ * planted one however many of its courses sit near the floor, less at most what the service's last course could
+ * not pay.
  */
 final class ScorePlanter {
 
@@ -29,6 +35,10 @@ final class ScorePlanter {
   private final GeneratorOptions options;
   private final ServicePlan plan;
   private final Rng rng;
+  /** One draw per referral: does the course respond (ScoreModel's mixture)? */
+  private final Rng response;
+  /** Effect the service's paired post courses could not show, per domain and personality subgroup (0 or 1). */
+  private final double[] owed = new double[DOMAINS * 2];
   private final int dataFirstDay;
   private final int dataLastDay;
   private final int highCodes;
@@ -58,6 +68,7 @@ final class ScorePlanter {
     this.options = options;
     this.plan = plan;
     this.rng = rng;
+    this.response = Rng.of(options.seed(), plan.index, ServicePlan.STREAM_RESPONSE);
     this.dataFirstDay = dataFirstDay;
     this.dataLastDay = dataLastDay;
     this.highCodes = options.codebook().highIntensityCodes().size();
@@ -73,24 +84,39 @@ final class ScorePlanter {
     occasions(r);
     int therapist = courseTherapist(r);
     ServicePlan.correlated(rng, client, ScoreModel.SD_CLIENT);
+    double pResponder = r.personality ? ScoreModel.P_RESPONDER_PERSONALITY : ScoreModel.P_RESPONDER;
+    boolean responder = response.uniform() < pResponder;
     for (Domain d : Domain.values()) {
       int k = d.ordinal();
       double s = ScoreModel.scale(d);
+      double sd = ScoreModel.SD_RESIDUAL * s;
       double base = ScoreModel.mu(d) + (r.personality ? ScoreModel.PERSONALITY_SHIFT * s : 0)
           + plan.intercept[k] + plan.therapistEffect[therapist][k] + client[k];
-      double change = ScoreModel.delta(d) * (out.high ? 1 : ScoreModel.LOW_INTENSITY_DELTA_SHARE) + plan.slope[k];
-      if (out.treatedAfterChange) {
-        double effect = options.effects().get(d) * (r.personality ? options.personalityMultiplier() : 1);
-        change += ScoreModel.latentShift(effect, base + change, ScoreModel.SD_RESIDUAL * s, d.totalMax());
-      }
-      first[k] = base + rng.normal(0, ScoreModel.SD_RESIDUAL * s);
-      last[k] = base + change + rng.normal(0, ScoreModel.SD_RESIDUAL * s);
+      double share = out.high ? 1 : ScoreModel.LOW_INTENSITY_DELTA_SHARE;
+      double responderChange = ScoreModel.responderChange(d) * share + plan.slope[k];
+      double otherChange = ScoreModel.otherChange(d) * share + plan.slope[k];
+      double change = responder ? responderChange : otherChange;
       int n = 0;
       for (int o = 0; o < occasions; o++) {
         if (state[o * DOMAINS + k] == COMPLETE) {
           n++;
         }
       }
+      if (out.treatedAfterChange) {
+        double effect = options.effects().get(d) * (r.personality ? options.personalityMultiplier() : 1);
+        // Only a post course with a pair shows its effect in the analysis: only it pays and runs up what is owed.
+        boolean counted = out.cohort == Outcome.Cohort.POST && n >= 2;
+        int slot = k * 2 + (r.personality ? 1 : 0);
+        ScoreModel.Moves moves = ScoreModel.split(effect + (counted ? owed[slot] : 0), pResponder,
+            base + responderChange, base + otherChange, sd, d.totalMax());
+        if (counted) {
+          owed[slot] = moves.shortfall();
+        }
+        change += ScoreModel.latentShift(responder ? moves.responder() : moves.other(), base + change, sd,
+            d.totalMax());
+      }
+      first[k] = base + rng.normal(0, sd);
+      last[k] = base + change + rng.normal(0, sd);
       if (k == Domain.DEPRESSION.ordinal()) {
         out.phq9Pair = n >= 2;
       }

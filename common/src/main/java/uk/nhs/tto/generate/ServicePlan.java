@@ -15,6 +15,8 @@ final class ServicePlan {
   static final long STREAM_PLAN = 2;
   static final long STREAM_REFERRALS = 3;
   static final long STREAM_DEFECTS = 4;
+  /** Whether each course responds: a stream of its own, so the referrals' stream is that of version 1's model. */
+  static final long STREAM_RESPONSE = 5;
 
   private static final int DOMAINS = Domain.values().length;
 

@@ -62,4 +62,26 @@ class ScoreModelTest {
   void noEffectNoShift() {
     assertThat(ScoreModel.latentShift(0, 35, 4, 27)).isZero();
   }
+  @Test
+  void anEffectIsSharedSoThatBothKindsOfCourseGoTheSameShareOfTheWayToTheFloor() {
+    // Responder expected at 3, another course at 12 (SD 1), six in ten respond, effect -2.53. By numerical
+    // integration (scipy quad): E[clamp] is 3.000382 and 12.000000, and 7.145e-6 with the mean four SDs below 0,
+    // so the rooms are -3.000375 and -11.999993; the share is 2.53 / (0.6 x 3.000375 + 0.4 x 11.999993) = 0.38332.
+    ScoreModel.Moves moves = ScoreModel.split(-2.53, 0.6, 3, 12, 1, 27);
+    assertThat(moves.responder()).isCloseTo(-1.1501050, within(1e-6));
+    assertThat(moves.other()).isCloseTo(-4.5998424, within(1e-6));
+    assertThat(moves.shortfall()).isCloseTo(0, within(1e-12));
+    assertThat(0.6 * moves.responder() + 0.4 * moves.other()).isCloseTo(-2.53, within(1e-9));
+  }
+
+  @Test
+  void whatACourseNearTheFloorCannotShowIsTheShortfall() {
+    // Expected recorded last scores 0.0833 and 0.6978 (means -1 and 0.5, SD 1): a half-and-half course can fall by
+    // 0.3905 at most, so 0.6095 of an effect of -1 is left over, and both kinds go all the way.
+    ScoreModel.Moves moves = ScoreModel.split(-1, 0.5, -1, 0.5, 1, 27);
+    assertThat(moves.responder()).isCloseTo(-0.0833083, within(1e-6));
+    assertThat(moves.other()).isCloseTo(-0.6977894, within(1e-6));
+    assertThat(moves.shortfall()).isCloseTo(-0.6094511, within(1e-6));
+    assertThat(ScoreModel.split(0, 0.5, 3, 12, 1, 27)).isEqualTo(new ScoreModel.Moves(0, 0, 0));
+  }
 }

@@ -69,9 +69,68 @@ final class SpecReading {
   /** Change (last − first) of one measure, per course, for high-intensity finished courses of a cohort. */
   List<Integer> changes(String cohort, List<String> codes, Predicate<String> pathwayFilter) {
     List<Integer> out = new ArrayList<>();
+    for (Row referral : finished(cohort, true, pathwayFilter)) {
+      int[] pair = pair(referral, codes);
+      if (pair != null) {
+        out.add(pair[1] - pair[0]);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * SPEC §4's key metrics of a cohort's finished courses of either intensity: flags need both PHQ-9 and GAD-7
+   * paired; recovery is over courses at caseness at first, improvement and deterioration over every finished course.
+   */
+  KeyMetrics keyMetrics(String cohort) {
+    int finished = 0;
+    int caseness = 0;
+    int recovered = 0;
+    int improved = 0;
+    int deteriorated = 0;
+    for (Row referral : finished(cohort, false, pathway -> true)) {
+      finished++;
+      int[] phq = pair(referral, PHQ9);
+      int[] gad = pair(referral, GAD7);
+      if (phq == null || gad == null) {
+        continue;
+      }
+      boolean atCaseness = phq[0] >= 10 || gad[0] >= 8;
+      boolean fell = phq[1] - phq[0] <= -6 || gad[1] - gad[0] <= -4;
+      boolean rose = phq[1] - phq[0] >= 6 || gad[1] - gad[0] >= 4;
+      caseness += atCaseness ? 1 : 0;
+      recovered += atCaseness && phq[1] < 10 && gad[1] < 8 ? 1 : 0;
+      improved += fell && !rose ? 1 : 0;
+      deteriorated += rose && !fell ? 1 : 0;
+    }
+    return new KeyMetrics(finished, caseness, recovered, improved, deteriorated);
+  }
+
+  /** Counts of SPEC §4's flags and the national rates. */
+  record KeyMetrics(int finished, int caseness, int recovered, int improved, int deteriorated) {
+    double casenessShare() {
+      return (double) caseness / finished;
+    }
+
+    double recoveryRate() {
+      return (double) recovered / caseness;
+    }
+
+    double improvementRate() {
+      return (double) improved / finished;
+    }
+
+    double deteriorationRate() {
+      return (double) deteriorated / finished;
+    }
+  }
+
+  /** Finished courses (SPEC §3) of a cohort (SPEC §5), their latest referral rows. */
+  private List<Row> finished(String cohort, boolean highOnly, Predicate<String> pathwayFilter) {
+    List<Row> out = new ArrayList<>();
     for (Row referral : referrals.values()) {
       String pathway = referral.get("PathwayID");
-      if (referral.get("ServDischDate").isEmpty() || !highPathways.contains(pathway)
+      if (referral.get("ServDischDate").isEmpty() || (highOnly && !highPathways.contains(pathway))
           || !pathwayFilter.test(pathway)) {
         continue;
       }
@@ -81,13 +140,9 @@ final class SpecReading {
           treatment.add(LocalDate.parse(c.get("CareContDate")));
         }
       }
-      if (treatment.size() < 2 || !cohort.equals(cohortOf(referral, treatment.stream().min(LocalDate::compareTo)
+      if (treatment.size() >= 2 && cohort.equals(cohortOf(referral, treatment.stream().min(LocalDate::compareTo)
           .orElseThrow()))) {
-        continue;
-      }
-      Integer change = change(referral, codes);
-      if (change != null) {
-        out.add(change);
+        out.add(referral);
       }
     }
     return out;
@@ -114,8 +169,11 @@ final class SpecReading {
     return "other";
   }
 
-  /** SPEC §3: valid occasions in order, the greatest record id per code, totals only when every code is there. */
-  private Integer change(Row referral, List<String> codes) {
+  /**
+   * SPEC §3: valid occasions in order, the greatest record id per code, totals only when every code is there; the
+   * first and last total, or null without two.
+   */
+  private int[] pair(Row referral, List<String> codes) {
     LocalDate referred = LocalDate.parse(referral.get("ReferralRequestReceivedDate"));
     LocalDate discharged = LocalDate.parse(referral.get("ServDischDate"));
     // occasion sort key -> code -> {record id, score}
@@ -157,7 +215,7 @@ final class SpecReading {
         totals.add(byCode.values().stream().mapToInt(v -> Integer.parseInt(v[1])).sum());
       }
     }
-    return totals.size() >= 2 ? totals.get(totals.size() - 1) - totals.get(0) : null;
+    return totals.size() >= 2 ? new int[] {totals.get(0), totals.get(totals.size() - 1)} : null;
   }
 
   private static boolean attended(Row contact) {

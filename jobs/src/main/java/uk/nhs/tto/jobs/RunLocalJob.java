@@ -96,27 +96,34 @@ public final class RunLocalJob implements Job {
     return 0;
   }
 
-  /** Generates run-local's default dataset, or reuses one already generated with the same seed. */
+  /** Generates run-local's default dataset, or reuses one already generated with the same seed and model. */
   private static GenerationSummary generateUnlessPresent(JobContext ctx, Settings settings, Path out, long seed)
       throws Exception {
     Path marker = out.resolve(Generator.SUMMARY_FILE);
-    if (Files.exists(marker) && sameDefaultOptions(marker, seed)) {
+    boolean present = Files.exists(marker);
+    if (present && sameDefaultOptions(marker, seed)) {
       ctx.err().println("tto run-local: using the synthetic extracts already in ./" + out
           + " (seed " + seed + "; delete the folder to generate them again)");
       return null;
     }
     Codebook codebook =
         Codebook.load(Path.of(settings.string(Keys.MEASURES)), Path.of(settings.string(Keys.THERAPY_CODES)));
-    ctx.err().println("tto run-local: generating a synthetic national dataset in ./" + out + " (seed " + seed + ")");
+    ctx.err().println("tto run-local: generating a synthetic national dataset in ./" + out + " (seed " + seed + ")"
+        + (present ? ", replacing the one there, which another seed, options or score model made" : ""));
     return Generator.generate(
         GeneratorOptions.builder(out, codebook).seed(seed).build(), line -> ctx.err().println("  " + line));
   }
 
-  /** Whether an earlier generator run wrote run-local's default dataset with this seed and no defects. */
+  /**
+   * Whether an earlier generator run wrote run-local's default dataset with this seed, no defects and this
+   * version of the score model.
+   */
   private static boolean sameDefaultOptions(Path summary, long seed) throws java.io.IOException {
-    JsonNode options = new ObjectMapper().readTree(summary.toFile()).path("options");
+    JsonNode json = new ObjectMapper().readTree(summary.toFile());
+    JsonNode options = json.path("options");
     return options.path("scale").asText().equals("run-local")
         && options.path("seed").asLong(-1) == seed
-        && options.path("defect_fraction").asDouble(-1) == 0.0;
+        && options.path("defect_fraction").asDouble(-1) == 0.0
+        && json.path("planted").path("model").path("version").asInt(-1) == Generator.MODEL_VERSION;
   }
 }
