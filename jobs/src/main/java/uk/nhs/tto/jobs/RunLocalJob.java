@@ -118,7 +118,7 @@ public final class RunLocalJob implements Job {
    * Whether an earlier generator run wrote run-local's default dataset with this seed, no defects and this
    * version of the score model.
    */
-  private static boolean sameDefaultOptions(Path summary, long seed) throws java.io.IOException {
+  static boolean sameDefaultOptions(Path summary, long seed) throws java.io.IOException {
     JsonNode json = new ObjectMapper().readTree(summary.toFile());
     JsonNode options = json.path("options");
     return options.path("scale").asText().equals("run-local")
