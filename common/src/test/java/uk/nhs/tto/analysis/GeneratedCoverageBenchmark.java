@@ -102,12 +102,12 @@ class GeneratedCoverageBenchmark {
         + String.format(Locale.ROOT,
         "Design: %d replicates (seeds %d–%d), each `scripts/tto generate --scale seed-study --seed S` (20 services,"
             + " 36 monthly submissions each, the seed study's effects planted; its generator.json states the"
-            + " model: service, therapist and client intercepts, a random service slope on time,"
-            + " scores cut off at their range), then ingest, derive and analyse (REML, `score ~ time * cohort +"
+            + " model: service, therapist and client intercepts, a random service slope on time, courses that"
+            + " respond or not, scores cut off at their range, model version %d), then ingest, derive and analyse (REML, `score ~ time * cohort +"
             + " (1 | service/therapist/client)`, default configuration) into a lakehouse of its own. Depression"
             + " pairs per replicate: %.0f pre and %.0f post HIGH-intensity clients (the seed study: 2,434 and"
             + " 2,358) in %.1f services on average.%n%n",
-        replicates, firstSeed, firstSeed + replicates - 1, (double) preClients / replicates,
+        replicates, firstSeed, firstSeed + replicates - 1, Generator.MODEL_VERSION, (double) preClients / replicates,
         (double) postClients / replicates, (double) services / replicates)
         + tally.markdown();
     Files.createDirectories(out.toAbsolutePath().getParent());
