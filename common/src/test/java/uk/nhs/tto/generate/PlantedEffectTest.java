@@ -86,16 +86,17 @@ class PlantedEffectTest {
   void theEffectPlantedInEachDomainIsWhatSeparatesTwoExtractsOfOneSeed() {
     // Seed study values (SPEC §5). A course keeps its scores' noise and whether it responds in both extracts, but a
     // responder, near the floor, moves less than another course (ScoreModel.split): which of the ~360 post courses
-    // respond gives the difference a sampling error of about 0.13 (over eight seeds, PHQ-9 -2.26 to -2.61; at 40
-    // services -2.62 and -2.55). The tolerance is three of those.
+    // respond gives the difference a sampling error of about 0.13 on PHQ-9 and GAD-7 (over eight seeds, PHQ-9 -2.26
+    // to -2.61, GAD-7 -2.35 to -2.86; at 40 services PHQ-9 -2.62 and -2.55), and the tolerance is three of those.
+    // WSAS and phobia, with smaller falls near the floor, stayed within 0.15 and 0.05: their tolerance stays 0.3.
     assertThat(planted.rawDid(SpecReading.PHQ9, ALL) - none.rawDid(SpecReading.PHQ9, ALL))
         .isCloseTo(-2.53, within(0.4));
     assertThat(planted.rawDid(SpecReading.GAD7, ALL) - none.rawDid(SpecReading.GAD7, ALL))
         .isCloseTo(-2.70, within(0.4));
     assertThat(planted.rawDid(SpecReading.WSAS, ALL) - none.rawDid(SpecReading.WSAS, ALL))
-        .isCloseTo(-2.17, within(0.4));
+        .isCloseTo(-2.17, within(0.3));
     assertThat(planted.rawDid(SpecReading.PHOBIA, ALL) - none.rawDid(SpecReading.PHOBIA, ALL))
-        .isCloseTo(-1.19, within(0.4));
+        .isCloseTo(-1.19, within(0.3));
   }
 
   @Test
