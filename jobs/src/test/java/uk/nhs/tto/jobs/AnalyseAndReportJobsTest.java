@@ -63,6 +63,26 @@ class AnalyseAndReportJobsTest {
   }
 
   @Test
+  void aRepeatedAnalysisIsARunOfItsOwnEachTimeWithATimedScanBeforeEach(SparkSession spark, @TempDir Path dir)
+      throws Exception {
+    Lake lake = new Lake(spark, dir.resolve("lake").toString());
+    new GoldFixtures.Simulation().services(4, 2).clients(60, 60).generate(5).write(lake);
+    Settings settings = Settings.defaults().with(Map.of(Keys.LAKE, lake.root()));
+
+    int code = run(settings, "analyse", "--repeat", "2", "--time-scan", "--no-subgroups");
+
+    assertThat(code).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .containsPattern("timing: run 1 of 2: scan of gold.score_pairs [0-9.]+ s, analyse [0-9.]+ s")
+        .containsPattern("timing: run 2 of 2: scan of gold.score_pairs [0-9.]+ s, analyse [0-9.]+ s");
+    assertThat(lake.read("results.runs").select("run_id").distinct().count()).isEqualTo(2);
+    assertThat(lake.read("results.did").select("run_id").distinct().count()).isEqualTo(2);
+    assertThatThrownBy(() -> run(settings, "analyse", "--repeat", "0"))
+        .isInstanceOf(TtoException.class)
+        .hasMessageContaining("--repeat 0 is not a number of runs");
+  }
+
+  @Test
   void analyseRefusesTwoWaysOfChoosingInputVersions() {
     Args args = Args.parse("analyse", new String[] {"--as-of-version", "1", "--as-of-run", "x"}, Main.FLAGS);
 
