@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -256,6 +257,12 @@ public final class Retention {
       }
       spark.sql(sql.append(')').toString());
     }
+    Listing listing = Listing.of(fs, root);
+    if (listing.files().equals(currentFiles(lake, name, fs))) {
+      // Every file is one the current version reads: VACUUM would remove nothing at any retention, and costs a
+      // snapshot, a listing job and a join per table (most of a nightly run that found nothing new).
+      return new TableOutcome(name, differs, 0, 0);
+    }
     String retain = String.format(Locale.ROOT, "VACUUM %s RETAIN %s HOURS", quoted, hours);
     if (dryRun) {
       List<Row> candidates = spark.sql(retain + " DRY RUN").collectAsList();
@@ -265,10 +272,19 @@ public final class Retention {
       }
       return new TableOutcome(name, differs, candidates.size(), bytes);
     }
-    long[] before = dataFiles(fs, root);
     withoutConsoleOutput(() -> spark.sql(retain).collectAsList());
-    long[] after = dataFiles(fs, root);
-    return new TableOutcome(name, differs, before[0] - after[0], before[1] - after[1]);
+    Listing after = Listing.of(fs, root);
+    return new TableOutcome(name, differs, listing.files().size() - after.files().size(),
+        listing.bytes() - after.bytes());
+  }
+
+  /** The files the table's current version reads, qualified as {@link Listing} lists them. */
+  private static Set<Path> currentFiles(Lake lake, String name, FileSystem fs) {
+    Set<Path> out = new HashSet<>();
+    for (String f : lake.read(name).inputFiles()) {
+      out.add(fs.makeQualified(new Path(java.net.URI.create(f))));
+    }
+    return out;
   }
 
   /**
@@ -299,24 +315,27 @@ public final class Retention {
     return "delta.`" + root.toString().replace("`", "``") + "`";
   }
 
-  /** Number and bytes of a table's files outside its log. */
-  private static long[] dataFiles(FileSystem fs, Path root) {
-    long files = 0;
-    long bytes = 0;
-    try {
-      RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
-      while (it.hasNext()) {
-        LocatedFileStatus s = it.next();
-        if (!s.getPath().toUri().getPath().contains("/_delta_log/")) {
-          files++;
-          bytes += s.getLen();
+  /** A table's files outside its log (data files, deletion vectors, files no commit names) and their bytes. */
+  private record Listing(Set<Path> files, long bytes) {
+
+    static Listing of(FileSystem fs, Path root) {
+      Set<Path> files = new HashSet<>();
+      long bytes = 0;
+      try {
+        RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
+        while (it.hasNext()) {
+          LocatedFileStatus s = it.next();
+          if (!s.getPath().toUri().getPath().contains("/_delta_log/")) {
+            files.add(fs.makeQualified(s.getPath()));
+            bytes += s.getLen();
+          }
         }
+      } catch (IOException e) {
+        throw TtoException.withExitCode(TtoException.INFRASTRUCTURE, "Cannot list " + root, e.getMessage(),
+            "check the lake's storage and credentials");
       }
-    } catch (IOException e) {
-      throw TtoException.withExitCode(TtoException.INFRASTRUCTURE, "Cannot list " + root, e.getMessage(),
-          "check the lake's storage and credentials");
+      return new Listing(files, bytes);
     }
-    return new long[] {files, bytes};
   }
 
   private static long size(FileSystem fs, Path file) {

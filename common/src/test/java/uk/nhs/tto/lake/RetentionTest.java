@@ -117,6 +117,26 @@ class RetentionTest {
   }
 
   @Test
+  void aFileNoCommitNamesIsRemovedOnceOlderThanTheRetentionThoughEveryCommittedFileIsCurrent(@TempDir Path dir)
+      throws IOException {
+    Lake lake = new Lake(spark, dir.toString(), Duration.ofDays(7));
+    lake.overwrite(TABLE, rows("S1"));
+    // What a write killed before its commit leaves: a data file no version reads, here ten days old.
+    Path committed = dataFiles(lake).get(0);
+    Path stray = committed.resolveSibling("part-00000-left-by-a-killed-write.snappy.parquet");
+    Files.copy(committed, stray);
+    Files.setLastModifiedTime(stray,
+        java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(Duration.ofDays(10))));
+
+    Retention.Outcome outcome = Retention.apply(lake, Duration.ofDays(7), false, line -> { });
+
+    assertThat(outcome.filesRemoved()).isEqualTo(1);
+    assertThat(stray).doesNotExist();
+    assertThat(committed).exists();
+    assertThat(services(lake.read(TABLE))).containsExactly("S1");
+  }
+
+  @Test
   void aCleanUpPrintsNothingOnStandardOutputWhichIsTheJobsSummary(@TempDir Path dir) throws IOException {
     Lake lake = replacedOnce(dir, Duration.ofDays(7));
     ByteArrayOutputStream console = new ByteArrayOutputStream();

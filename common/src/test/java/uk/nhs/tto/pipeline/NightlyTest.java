@@ -33,7 +33,13 @@ class NightlyTest {
   private Path tmp;
 
   private Path extracts;
+  /** The defaults: every step of a nightly, subgroup analyses and vacuum included. */
   private Settings settings;
+  /**
+   * Without the steps a test is not about (the subgroup analyses and the vacuum: a third of a nightly's time on
+   * this extract); {@link #aSecondRunWithNothingNewChangesNothing} runs them all.
+   */
+  private Settings lean;
 
   @BeforeAll
   void generateASmallExtract(@TempDir Path dir) {
@@ -42,6 +48,7 @@ class NightlyTest {
     GeneratedExtracts.generate(
         extracts, b -> b.services(3).months(12).coursesPerServiceYear(150).seed(5).threads(1));
     settings = GeneratedExtracts.settings(extracts).with(Keys.REPORTS, tmp.resolve("reports").toString());
+    lean = settings.with(Map.of(Keys.NIGHTLY_VACUUM, "false", Keys.SUBGROUPS_ENABLED, "false"));
   }
 
   @Test
@@ -71,6 +78,7 @@ class NightlyTest {
   @Test
   void aChangedRetentionIsSetOnEveryTableWithoutDerivingOrAnalysingAgain(SparkSession spark) {
     Path dir = tmp.resolve("lake-retention");
+    Settings settings = this.settings.with(Keys.SUBGROUPS_ENABLED, "false");
     Nightly.Outcome first = Nightly.run(new Lake(spark, dir.toString()), settings, extracts.toString(), "test",
         line -> { });
     assertThat(first.vacuum()).get().satisfies(v -> assertThat(v.propertiesSet()).isZero());
@@ -100,9 +108,9 @@ class NightlyTest {
   void aRunStoppedAfterIngestIsCompletedByTheNextRun(SparkSession spark) {
     Lake lake = new Lake(spark, tmp.resolve("lake-resume").toString());
     // A run that died after ingest: bronze is written, gold is not.
-    uk.nhs.tto.ingest.Ingest.run(lake, settings, extracts.toString());
+    uk.nhs.tto.ingest.Ingest.run(lake, lean, extracts.toString());
 
-    Nightly.Outcome next = Nightly.run(lake, settings, extracts.toString(), "test", line -> { });
+    Nightly.Outcome next = Nightly.run(lake, lean, extracts.toString(), "test", line -> { });
 
     assertThat(next.ingest().filesIngested()).isZero();
     assertThat(next.derive()).as("derive runs because gold is older than bronze").isPresent();
@@ -126,7 +134,7 @@ class NightlyTest {
       assertThat(out.readLine()).startsWith("locked");
 
       long start = System.nanoTime();
-      assertThatThrownBy(() -> Nightly.run(lake, settings, extracts.toString(), "test", line -> { }))
+      assertThatThrownBy(() -> Nightly.run(lake, lean, extracts.toString(), "test", line -> { }))
           .isInstanceOfSatisfying(
               TtoException.class, e -> assertThat(e.exitCode()).isEqualTo(TtoException.LOCKED))
           .hasMessageContaining("Another nightly holds the lock of this lakehouse")
@@ -137,7 +145,7 @@ class NightlyTest {
       holder.destroyForcibly().waitFor();
     }
     // The lock died with its holder: the next run proceeds.
-    assertThat(Nightly.run(lake, settings, extracts.toString(), "test", line -> { }).derive()).isPresent();
+    assertThat(Nightly.run(lake, lean, extracts.toString(), "test", line -> { }).derive()).isPresent();
   }
 
   private static Map<String, Long> versions(Lake lake) {
