@@ -1,11 +1,16 @@
 package uk.nhs.tto.lake;
 
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.network.util.JavaUtils;
 import org.apache.spark.sql.SparkSession;
 import uk.nhs.tto.config.Keys;
 import uk.nhs.tto.config.Settings;
+import uk.nhs.tto.errors.TtoException;
 
 /** Builds the SparkSession every job and test uses: Delta enabled, UTC, bound to loopback when local. */
 public final class Sessions {
@@ -57,6 +62,46 @@ public final class Sessions {
     metastore.prepareJvm();
     return forJob(appName, sparkSettings(settings, metastore));
   }
+
+  /**
+   * Whether the lake root of {@code settings} exists, asked before Spark starts (so before an embedded metastore's
+   * folder is made): on the local disk directly, elsewhere (s3a://) through a fresh Hadoop file system with the job's
+   * own settings. Unreachable storage is an infrastructure error saying so.
+   */
+  public static boolean lakeExists(Settings settings) {
+    String lakeRoot = settings.string(Keys.LAKE);
+    java.nio.file.Path local = Metastore.localPath(lakeRoot);
+    if (local != null) {
+      return java.nio.file.Files.exists(local);
+    }
+    Path root = new Path(lakeRoot);
+    try (FileSystem fs = FileSystem.newInstance(root.toUri(), hadoopConfiguration(settings))) {
+      return fs.exists(root);
+    } catch (IOException | IllegalArgumentException e) {
+      throw TtoException.withExitCode(TtoException.INFRASTRUCTURE,
+          "Cannot reach the lakehouse at " + lakeRoot, String.valueOf(e.getMessage()),
+          "check the storage endpoint (tto.s3.endpoint) and the credentials, then run again");
+    }
+  }
+
+  /**
+   * The Hadoop configuration the job's file systems will get: the {@code spark.hadoop.*} keys of
+   * {@link #sparkSettings} and of spark-submit (system properties, which win there too), without the prefix. For
+   * looking at the lake before Spark starts.
+   */
+  static Configuration hadoopConfiguration(Settings settings) {
+    Map<String, String> spark = new LinkedHashMap<>(sparkSettings(settings, Metastore.of(settings)));
+    System.getProperties().stringPropertyNames().forEach(k -> spark.put(k, System.getProperty(k)));
+    Configuration conf = new Configuration();
+    spark.forEach((k, v) -> {
+      if (k.startsWith(HADOOP_PREFIX)) {
+        conf.set(k.substring(HADOOP_PREFIX.length()), v);
+      }
+    });
+    return conf;
+  }
+
+  private static final String HADOOP_PREFIX = "spark.hadoop.";
 
   /** The Spark settings {@link #forJob(String, Settings)} applies on top of {@link #required()}. */
   public static Map<String, String> sparkSettings(Settings settings, Metastore metastore) {

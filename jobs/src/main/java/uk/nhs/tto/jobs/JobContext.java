@@ -66,25 +66,29 @@ public final class JobContext {
 
   /**
    * Resolves settings as above for a job that uses the lakehouse as {@code use} says: a job that uses none gets no
-   * table catalogue, and one that needs an existing lakehouse is refused here, before Spark starts, when its lake is
-   * a local folder that does not exist.
+   * table catalogue, and one that needs an existing lakehouse is refused here, before Spark starts, when its lake
+   * does not exist.
    */
   static JobContext fromArgs(Args args, PrintStream out, PrintStream err, Job.LakeUse use) {
     Settings s = resolve(args);
     if (use == Job.LakeUse.NONE) {
       s = s.with(Keys.METASTORE, "none");
     } else if (use == Job.LakeUse.EXISTING) {
-      requireLocalLakehouse(args.command(), s.string(Keys.LAKE));
+      requireLakehouse(args.command(), s);
     }
     return new JobContext(args, s, out, err);
   }
 
-  /** A job that needs a lakehouse refuses a local lake folder that does not exist, creating nothing there. */
-  static void requireLocalLakehouse(String command, String lakeRoot) {
+  /**
+   * A job that needs a lakehouse refuses a lake that does not exist, creating nothing: neither the lake nor, for a
+   * lake on another file system (s3a://), its embedded metastore's folder under {@code ~/.tto/metastore}.
+   */
+  static void requireLakehouse(String command, Settings settings) {
+    String lakeRoot = settings.string(Keys.LAKE);
     Path local = Metastore.localPath(lakeRoot);
-    if (local != null && !Files.exists(local)) {
+    if (!Sessions.lakeExists(settings)) {
       throw TtoException.of(
-          "No lakehouse at " + local.toAbsolutePath().normalize(),
+          "No lakehouse at " + (local != null ? local.toAbsolutePath().normalize() : lakeRoot),
           "the folder does not exist, and " + command + " works on a lakehouse that ingest has started",
           "check --lake (or tto.lake in the --conf file or profile, or TTO_LAKE), or start a lakehouse there with"
               + " scripts/tto ingest --extracts DIR --lake " + lakeRoot);

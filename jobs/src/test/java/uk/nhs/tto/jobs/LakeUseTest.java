@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import uk.nhs.tto.config.Keys;
+import uk.nhs.tto.config.Settings;
 import uk.nhs.tto.errors.TtoException;
+import uk.nhs.tto.lake.Metastore;
 
 /**
  * A command that works on an existing lakehouse refuses a local {@code --lake} that does not exist before anything
@@ -54,5 +58,29 @@ class LakeUseTest {
           .doesNotContain("Spark jobs");
       assertThat(typo).as(command).doesNotExist();
     }
+  }
+
+  @Test
+  void aMistypedLakeOnAnotherFileSystemIsRefusedBeforeItsMetastoreFolderIsMade(@TempDir Path tmp) throws Exception {
+    Path conf = tmp.resolve("testfs.conf");
+    Files.writeString(conf, "tto.spark.spark.hadoop.fs.testfs.impl = " + OtherSchemeFileSystem.class.getName() + "\n");
+    String typo = "testfs://" + tmp.resolve("lakehuose-" + System.nanoTime());
+    Path metastoreFolder = Metastore.of(Settings.defaults().with(Keys.LAKE, typo)).derbyHome();
+
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream saved = System.err;
+    int code;
+    try {
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      code = Main.run(new String[] {"analyse", "--lake", typo, "--conf", conf.toString()});
+    } finally {
+      System.setErr(saved);
+    }
+
+    String said = err.toString(StandardCharsets.UTF_8);
+    assertThat(code).as(said).isEqualTo(TtoException.USAGE);
+    assertThat(said).contains("tto analyse: No lakehouse at " + typo + ": the folder does not exist")
+        .doesNotContain("Spark jobs");
+    assertThat(metastoreFolder).as("under ~/.tto/metastore").doesNotExist();
   }
 }
