@@ -15,6 +15,8 @@ import uk.nhs.tto.errors.TtoException;
 /** Builds the SparkSession every job and test uses: Delta enabled, UTC, bound to loopback when local. */
 public final class Sessions {
 
+  private static final String HADOOP_PREFIX = "spark.hadoop.";
+
   private Sessions() {}
 
   /**
@@ -100,8 +102,6 @@ public final class Sessions {
     });
     return conf;
   }
-
-  private static final String HADOOP_PREFIX = "spark.hadoop.";
 
   /** The Spark settings {@link #forJob(String, Settings)} applies on top of {@link #required()}. */
   public static Map<String, String> sparkSettings(Settings settings, Metastore metastore) {
