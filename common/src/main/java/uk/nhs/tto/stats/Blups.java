@@ -1,7 +1,6 @@
 package uk.nhs.tto.stats;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,8 +49,7 @@ final class Blups {
         String label = nesting.label(k, lik.groupPaths.get(k).get(h));
         list.add(new Blup(label, value, Math.sqrt(Math.max(condVar, 0))));
       }
-      list.sort(Comparator.comparing(Blup::group, Blups::compareLabels));
-      out.put(nesting.level(k).name(), list);
+      out.put(nesting.level(k).name(), LabelOrder.sorted(list, Blup::group));
     }
     return out;
   }
@@ -63,14 +61,5 @@ final class Blups {
       r -= w[i] * beta[i];
     }
     return r;
-  }
-
-  /** Orders labels as R orders factor levels of numbers (numerically) or of strings. */
-  static int compareLabels(String a, String b) {
-    try {
-      return Double.compare(Double.parseDouble(a), Double.parseDouble(b));
-    } catch (NumberFormatException e) {
-      return a.compareTo(b);
-    }
   }
 }

@@ -2,10 +2,12 @@ package uk.nhs.tto.stats;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
 import org.apache.commons.math3.linear.CholeskyDecomposition;
@@ -73,10 +75,10 @@ final class NestedLikelihood {
     System.arraycopy(keep, 0, map, 0, p);
     map[p] = fullQ - 1;
 
-    List<Map.Entry<Moments.CellKey, Moments.Cell>> entries = new ArrayList<>(moments.cells(split).entrySet());
+    // Cells in path order, then by size; each path's sort key is made once, not once per comparison.
     Map<List<String>, String> sortKeys = new HashMap<>();
-    entries.sort(Comparator.comparing((Map.Entry<Moments.CellKey, Moments.Cell> e) -> sortKeys.computeIfAbsent(
-        e.getKey().path(), path -> String.join("\u0000", path))).thenComparingLong(e -> e.getKey().n()));
+    List<Map.Entry<Moments.CellKey, Moments.Cell>> entries = inPathOrder(moments.cells(split).entrySet(),
+        e -> e.getKey().path(), e -> e.getKey().n(), sortKeys);
 
     // Index groups of levels 1..depth-1 by their key (a prefix of the path).
     List<Map<List<String>, Integer>> index = new ArrayList<>();
@@ -145,9 +147,8 @@ final class NestedLikelihood {
     }
     // In path order, as the cells: the sums then do not depend on the order the moments were built in (by Spark's
     // partitions or from memory), and the same moments give the same fit to the last bit.
-    List<Map.Entry<List<String>, double[]>> parentRows = new ArrayList<>(moments.rowSums(split).entrySet());
-    parentRows.sort(Comparator.comparing(e -> sortKeys.computeIfAbsent(e.getKey(), path -> String.join("\u0000",
-        path))));
+    List<Map.Entry<List<String>, double[]>> parentRows =
+        inPathOrder(moments.rowSums(split).entrySet(), Map.Entry::getKey, e -> 0L, sortKeys);
     for (Map.Entry<List<String>, double[]> e : parentRows) {
       Integer owner = depth == 1 ? Integer.valueOf(0) : index.get(1).get(e.getKey());
       if (owner == null) {
@@ -177,6 +178,24 @@ final class NestedLikelihood {
       rows = up;
     }
     this.nObs = n;
+  }
+
+  /** {@code items} sorted by their path's values (top first), then by {@code size}. */
+  private static <T> List<T> inPathOrder(Collection<T> items, Function<T, List<String>> path, ToLongFunction<T> size,
+      Map<List<String>, String> sortKeys) {
+    record Keyed<T>(String path, long size, T item) {}
+    List<Keyed<T>> keyed = new ArrayList<>(items.size());
+    for (T item : items) {
+      keyed.add(new Keyed<>(sortKeys.computeIfAbsent(path.apply(item), p -> String.join("\u0000", p)),
+          size.applyAsLong(item), item));
+    }
+    keyed.sort((a, b) -> {
+      int c = a.path().compareTo(b.path());
+      return c != 0 ? c : Long.compare(a.size(), b.size());
+    });
+    List<T> out = new ArrayList<>(keyed.size());
+    keyed.forEach(k -> out.add(k.item()));
+    return out;
   }
 
   /** Σzzᵀ over all rows of a split for the given full-design moments: the raw cross-products for rank checks. */

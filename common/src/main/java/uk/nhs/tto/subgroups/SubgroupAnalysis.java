@@ -20,6 +20,7 @@ import uk.nhs.tto.analysis.PinnedInputs;
 import uk.nhs.tto.config.Settings;
 import uk.nhs.tto.lake.Lake;
 import uk.nhs.tto.stats.FitOptions;
+import uk.nhs.tto.stats.LabelOrder;
 import uk.nhs.tto.stats.LmmFit;
 import uk.nhs.tto.stats.MixedModel;
 import uk.nhs.tto.stats.Moments;
@@ -48,7 +49,7 @@ public final class SubgroupAnalysis {
       Comparator.comparingInt((LevelEstimate l) -> domainRank(l.domain()))
           .thenComparing(LevelEstimate::measure)
           .thenComparing(LevelEstimate::dimension)
-          .thenComparing(LevelEstimate::level, SubgroupAnalysis::compareLevels);
+          .thenComparing(LevelEstimate::level, LabelOrder.COMPARATOR);
 
   /** Tests in the order of {@link #LEVEL_ORDER}. */
   static final Comparator<InteractionTest> TEST_ORDER =
@@ -253,15 +254,6 @@ public final class SubgroupAnalysis {
   private static int domainRank(String domain) {
     int i = Domains.ORDER.indexOf(domain);
     return i < 0 ? Domains.ORDER.size() : i;
-  }
-
-  /** Levels as people expect them: numbers numerically ("2" before "10"), otherwise alphabetically. */
-  static int compareLevels(String a, String b) {
-    try {
-      return Double.compare(Double.parseDouble(a), Double.parseDouble(b));
-    } catch (NumberFormatException e) {
-      return a.compareTo(b);
-    }
   }
 
   private static double sec(long nanos) {
