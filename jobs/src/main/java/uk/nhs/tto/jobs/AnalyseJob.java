@@ -95,6 +95,12 @@ public final class AnalyseJob implements Job {
       ctx.err().printf(Locale.ROOT,
           "tto analyse: %.2f s (prepare+describe %.2f, fit %.2f, quality %.2f, write %.2f)%n",
           t.total(), t.prepareAndDescribe(), t.fit(), t.quality(), t.write());
+      if (!subgroups.isEmpty() && subgroups.get(0) != null) {
+        SubgroupResult.Timings st = subgroups.get(0).timings();
+        ctx.err().printf(Locale.ROOT, "tto analyse: subgroups %.2f s (describe %.2f, aggregate %.2f, fit %.2f,"
+            + " variation %.2f, funnels %.2f)%n", st.total(), st.describe(), st.aggregate(), st.fit(), st.variation(),
+            st.funnels());
+      }
       if (scan != null) {
         // Run 1 is the session's first analysis (the analyst's case); later runs find its code compiled, as the
         // scan it is compared with did.
@@ -109,9 +115,6 @@ public final class AnalyseJob implements Job {
       SubgroupResult s = subgroups.get(0);
       ctx.out().println("subgroup interaction and service-variation tests (results.subgroups):");
       ctx.out().print(SubgroupPages.testsText(s.tests()));
-      ctx.err().printf(Locale.ROOT, "tto analyse: subgroups %.2f s (describe %.2f, aggregate %.2f, fit %.2f,"
-          + " variation %.2f, funnels %.2f)%n", s.timings().total(), s.timings().describe(), s.timings().aggregate(),
-          s.timings().fit(), s.timings().variation(), s.timings().funnels());
     }
     ctx.writeJsonIfAsked(pub.json());
     return 0;
