@@ -22,6 +22,7 @@ import uk.nhs.tto.errors.TtoException;
 import uk.nhs.tto.ingest.IdsTable;
 import uk.nhs.tto.lake.Lake;
 import uk.nhs.tto.lake.LakeLock;
+import uk.nhs.tto.lake.SideBySide;
 import uk.nhs.tto.stats.JointCollect;
 import uk.nhs.tto.stats.MixedModel;
 import uk.nhs.tto.stats.Moments;
@@ -61,8 +62,8 @@ public final class CohortAnalysis {
 
   /**
    * More analyses of the same run (e.g. the subgroup analyses): given the run's pinned inputs and id, they write
-   * their own results after {@code results.did} and before {@code results.runs} records the run, so a run listed
-   * there has all of its results.
+   * their own results while {@code results.did} is written (on another thread) and before {@code results.runs}
+   * records the run, so a run listed there has all of its results.
    */
   @FunctionalInterface
   public interface Extension {
@@ -106,8 +107,10 @@ public final class CohortAnalysis {
         lake.root(), spark.sparkContext().hadoopConfiguration(), LakeLock.ANALYSE, settings, progress)) {
       cleared = UnrecordedRuns.remove(lake);
       UnrecordedRuns.begin(lake, runId);
-      lake.append(DidTable.NAME, spark.createDataFrame(didRows, DidTable.SCHEMA));
-      extension.run(inputs, runId);
+      // results.did's commit beside the extension's analyses, which read only the pinned inputs and write tables of
+      // their own; the run is recorded after both.
+      SideBySide.run("analyse-did", () -> lake.append(DidTable.NAME, spark.createDataFrame(didRows, DidTable.SCHEMA)),
+          () -> extension.run(inputs, runId));
       String configJson = Provenance.configJson(settings);
       run =
           new RunRecord(

@@ -25,10 +25,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -40,6 +36,7 @@ import uk.nhs.tto.errors.TtoException;
 import uk.nhs.tto.ingest.IdsTable;
 import uk.nhs.tto.lake.Lake;
 import uk.nhs.tto.lake.Sessions;
+import uk.nhs.tto.lake.SideBySide;
 
 /**
  * Bronze to silver (SPEC §1): types each IDS table, keeps the winning row of each key, checks the winner's row
@@ -107,49 +104,13 @@ public final class Conform {
     c.requireSomeBronze();
     // Two tables at a time, each pair needing only silver tables already written: one table's driver-side work
     // (planning, Delta commits and log snapshots) then overlaps the other's tasks instead of leaving cores idle.
-    ExecutorService pool =
-        Executors.newFixedThreadPool(2, r -> {
-          Thread t = new Thread(r, "derive-conform");
-          t.setDaemon(true);
-          return t;
-        });
-    try {
-      sideBySide(pool, c::persons, c::referrals);
-      sideBySide(pool, c::contacts, c::complaints);
-      c.hashContacts = c.contactsFitHashJoin();
-      sideBySide(pool, c::activities, c::assessments);
-    } finally {
-      pool.shutdown();
-    }
+    SideBySide.run("derive-conform", c::persons, c::referrals);
+    SideBySide.run("derive-conform", c::contacts, c::complaints);
+    c.hashContacts = c.contactsFitHashJoin();
+    SideBySide.run("derive-conform", c::activities, c::assessments);
     List<String> warnings = new ArrayList<>();
     c.warnings.values().forEach(warnings::addAll);
     return new ConformResult(c.reconciliations, warnings);
-  }
-
-  /** Runs both steps on {@code pool} and waits for both; the first failure is rethrown as it was raised. */
-  private static void sideBySide(ExecutorService pool, Runnable a, Runnable b) {
-    List<Future<?>> running = List.of(pool.submit(a), pool.submit(b));
-    Throwable failed = null;
-    for (Future<?> f : running) {
-      try {
-        f.get();
-      } catch (ExecutionException e) {
-        failed = failed == null ? e.getCause() : failed;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        running.forEach(r -> r.cancel(true));
-        throw new IllegalStateException("derive was interrupted while conforming bronze tables", e);
-      }
-    }
-    if (failed instanceof RuntimeException e) {
-      throw e;
-    }
-    if (failed instanceof Error e) {
-      throw e;
-    }
-    if (failed != null) {
-      throw new IllegalStateException(failed);
-    }
   }
 
   private void persons() {

@@ -19,6 +19,7 @@ import uk.nhs.tto.analysis.Domains;
 import uk.nhs.tto.analysis.PinnedInputs;
 import uk.nhs.tto.config.Settings;
 import uk.nhs.tto.lake.Lake;
+import uk.nhs.tto.lake.SideBySide;
 import uk.nhs.tto.stats.FitOptions;
 import uk.nhs.tto.stats.LabelOrder;
 import uk.nhs.tto.stats.LmmFit;
@@ -164,8 +165,9 @@ public final class SubgroupAnalysis {
     result.levels().stream()
         .filter(l -> l.dimension() == Dimension.ALL && l.did() != null)
         .forEach(l -> national.put(l.measure(), l.did().estimate()));
-    SubgroupTable.write(lake, runId, result);
-    ServiceVariationTable.write(lake, runId, result.services(), result.funnels(), national);
+    // Two tables, so two independent commits.
+    SideBySide.run("subgroups-write", () -> SubgroupTable.write(lake, runId, result),
+        () -> ServiceVariationTable.write(lake, runId, result.services(), result.funnels(), national));
   }
 
   /** SPEC §5's model within one service: the configured nesting without the service level, or null if none is left. */
