@@ -25,6 +25,7 @@ import uk.nhs.tto.stats.LabelOrder;
 import uk.nhs.tto.stats.LmmFit;
 import uk.nhs.tto.stats.MixedModel;
 import uk.nhs.tto.stats.Moments;
+import uk.nhs.tto.stats.PlannedMoments;
 import uk.nhs.tto.stats.formula.Formula;
 import uk.nhs.tto.variation.Funnels;
 import uk.nhs.tto.variation.ServiceVariation;
@@ -36,11 +37,11 @@ import uk.nhs.tto.variation.ServiceVariationTable;
  * and shrunken DiD; funnel plots of service recovery and reliable-improvement rates. p-values of all tests of the
  * run are adjusted together by Holm's and Benjamini–Hochberg's methods ({@link Multiplicity}).
  *
- * <p>Cost: the comparison's courses are prepared once and cached; two aggregations describe every level
- * ({@link SubgroupData#describe}), one builds the moments of every level of every dimension but service together
- * with each measure's national model ({@link SubgroupData#levels}: a course per row and level, reduced where it is,
- * then only per-therapist sums are shuffled), one builds the services' own models, and two small ones (a row per
- * course) the change-score models. The interaction tests need no pass and no
+ * <p>Cost: the comparison's courses are prepared once and cached; one aggregation describes every level but the
+ * services ({@link SubgroupData#describe}), one builds the moments of every level of every dimension but service
+ * together with each measure's national model ({@link SubgroupData#levels}: a course per row and level, reduced
+ * where it is, then only per-therapist sums are shuffled), one builds the services' own models with their
+ * descriptions, and two small ones (a row per course) the change-score models. The interaction tests need no pass and no
  * fit of their own ({@link SubgroupModels}); all fitting is on the driver from moments, in parallel.
  */
 public final class SubgroupAnalysis {
@@ -73,8 +74,15 @@ public final class SubgroupAnalysis {
     Dataset<Row> prepared = SubgroupData.prepare(courses, scorePairs, config, sub)
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      SubgroupData.Described description = SubgroupData.describe(prepared, sub.dimensions());
-      Map<String, LevelCohorts> described = description.levels();
+      // The services' own models, when configured, carry the services' descriptions as parent sums: one
+      // aggregation fewer over the courses.
+      String serviceFormula = sub.has(Dimension.SERVICE) ? serviceFormula(config) : null;
+      PlannedMoments servicePlan = serviceFormula == null ? null
+          : MixedModel.planBySplitOfGroups(SubgroupData.services(prepared, config), "client",
+              Formula.parse(serviceFormula), SubgroupData.SPLIT, options, SubgroupData.OBSERVATIONS,
+              SubgroupData.serviceDescriptionSums());
+      SubgroupData.Described description = SubgroupData.describe(prepared, sub.dimensions(), servicePlan == null);
+      Map<String, LevelCohorts> described = new TreeMap<>(description.levels());
       Map<String, String> domains = description.domains();
       long t1 = System.nanoTime();
       Moments levelMoments = null;
@@ -82,11 +90,11 @@ public final class SubgroupAnalysis {
       if (!described.isEmpty()) {
         levelMoments = MixedModel.momentsBySplitOfGroups(SubgroupData.levels(prepared, sub.dimensions(), config),
             "client", Formula.parse(config.formula()), SubgroupData.SPLIT, options, SubgroupData.OBSERVATIONS);
-        String serviceFormula = serviceFormula(config);
-        if (sub.has(Dimension.SERVICE) && serviceFormula != null) {
-          serviceMoments = MixedModel.momentsBySplitOfGroups(SubgroupData.services(prepared, config), "client",
-              Formula.parse(serviceFormula), SubgroupData.SPLIT, options, SubgroupData.OBSERVATIONS);
-        }
+      }
+      if (servicePlan != null) {
+        List<Row> collected = servicePlan.aggregation().collectAsList();
+        described.putAll(SubgroupData.serviceDescriptions(servicePlan.parentSums(collected)));
+        serviceMoments = described.isEmpty() ? null : servicePlan.fold(collected);
       }
       long t2 = System.nanoTime();
       Map<String, SubgroupModels.Outcome> fits = new TreeMap<>();

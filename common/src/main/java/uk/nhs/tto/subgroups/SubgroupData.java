@@ -189,18 +189,20 @@ public final class SubgroupData {
 
   /**
    * Clients and mean first, last and change scores (with the SD of change) per model and cohort, for every
-   * level of {@code dims}, every service and each national model, keyed by split value.
+   * level of {@code dims}, each national model and, with {@code services}, every service, keyed by split value.
    *
-   * <p>Two aggregations over the courses, neither of which stacks them by dimension: one by measure, cohort and
-   * every dimension's level at once (a few thousand combinations, since service is left out), whose sums the
-   * driver then adds up per level; one by measure, cohort and service. Both collect small results.
+   * <p>Aggregations over the courses that do not stack them by dimension: one by measure, cohort and every
+   * dimension's level at once (a few thousand combinations, since service is left out), whose sums the driver
+   * then adds up per level; with {@code services}, one by measure, cohort and service (else the services' own
+   * models carry their description: {@link #serviceDescriptions}). Both collect small results.
    */
-  public static Described describe(Dataset<Row> prepared, List<Dimension> dims) {
+  public static Described describe(Dataset<Row> prepared, List<Dimension> dims, boolean services) {
     List<Dimension> stacked = new ArrayList<>(withAll(dims));
     stacked.remove(Dimension.SERVICE);
     Map<String, double[][]> sums = new TreeMap<>();
     Map<String, String> domains = new TreeMap<>();
-    for (List<Dimension> pass : List.of(stacked, List.of(Dimension.SERVICE))) {
+    List<List<Dimension>> passes = services ? List.of(stacked, List.of(Dimension.SERVICE)) : List.of(stacked);
+    for (List<Dimension> pass : passes) {
       List<Column> by = new ArrayList<>(List.of(col("measure"), col("domain"), col("cohort")));
       pass.forEach(d -> by.add(col(levelColumn(d))));
       for (Row r : sums(prepared.groupBy(by.toArray(new Column[0]))).collectAsList()) {
@@ -225,6 +227,41 @@ public final class SubgroupData {
 
   /** Sums kept per group: courses, Σ first, Σ last, Σ change, Σ change². */
   private static final int SUMS = 5;
+
+  /**
+   * Per cohort (pre, then post): courses, Σ first, Σ last, Σ change, Σ change², as parent sums of the services'
+   * own models ({@link #services}), whose rows are one course each; {@link #serviceDescriptions} adds them up.
+   */
+  public static List<Column> serviceDescriptionSums() {
+    Column change = col("last_score").minus(col("first_score"));
+    List<Column> out = new ArrayList<>();
+    for (int c = 0; c <= 1; c++) {
+      Column in = col("cohort").equalTo(c);
+      for (Column value : List.of(lit(1.0), col("first_score"), col("last_score"), change, change.multiply(change))) {
+        out.add(when(in, value).otherwise(lit(0.0)));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Each service's description from the {@link #serviceDescriptionSums} of its model's parent groups (keyed by
+   * split value, then the group's path), keyed by split value as {@link #describe} keys it.
+   */
+  public static Map<String, LevelCohorts> serviceDescriptions(Map<List<String>, double[]> parentSums) {
+    Map<String, double[][]> sums = new TreeMap<>();
+    parentSums.forEach((key, s) -> {
+      double[][] acc = sums.computeIfAbsent(key.get(0), x -> new double[2][SUMS]);
+      for (int c = 0; c <= 1; c++) {
+        for (int j = 0; j < SUMS; j++) {
+          acc[c][j] += s[c * SUMS + j];
+        }
+      }
+    });
+    Map<String, LevelCohorts> out = new TreeMap<>();
+    sums.forEach((split, s) -> out.put(split, new LevelCohorts(summary(s[0]), summary(s[1]))));
+    return out;
+  }
 
   private static Dataset<Row> sums(org.apache.spark.sql.RelationalGroupedDataset grouped) {
     Column change = col("last_score").minus(col("first_score"));
