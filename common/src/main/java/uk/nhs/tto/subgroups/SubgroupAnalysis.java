@@ -41,8 +41,8 @@ import uk.nhs.tto.variation.ServiceVariationTable;
  * services ({@link SubgroupData#describe}), one builds the moments of every level of every dimension but service
  * together with each measure's national model ({@link SubgroupData#levels}: a course per row and level, reduced
  * where it is, then only per-therapist sums are shuffled), one builds the services' own models with their
- * descriptions, and two small ones (a row per course) the change-score models. The interaction tests need no pass and no
- * fit of their own ({@link SubgroupModels}); all fitting is on the driver from moments, in parallel.
+ * descriptions, and two small ones (a row per course) the change-score models. The interaction tests need no pass
+ * and no fit of their own ({@link SubgroupModels}); all fitting is on the driver from moments, in parallel.
  */
 public final class SubgroupAnalysis {
 
