@@ -119,9 +119,10 @@ public final class DidData {
    * The sums that describe each cohort, as expressions over {@link #pairRows} for the engine to add up per model,
    * service and therapist (its parent groups under the default nesting) in the same aggregation as the moments:
    * per cohort c (pre, then post) the courses, Σ first, Σ last and Σ change². Scores are whole numbers, so the
-   * sums (and sums of squares) are exact in doubles and the SD loses nothing to cancellation.
+   * sums (and sums of squares) are exact in doubles and the SD loses nothing to cancellation. The subgroup
+   * analyses' services describe themselves by the same sums over their own models' rows.
    */
-  static List<Column> describeSums() {
+  public static List<Column> describeSums() {
     Column change = col("last_score").minus(col("first_score"));
     List<Column> out = new ArrayList<>();
     for (int c = 0; c <= 1; c++) {

@@ -14,6 +14,7 @@ import uk.nhs.tto.analysis.AnalysisConfig;
 import uk.nhs.tto.analysis.AnalysisResult;
 import uk.nhs.tto.analysis.AsOf;
 import uk.nhs.tto.analysis.CohortAnalysis;
+import uk.nhs.tto.analysis.DidData;
 import uk.nhs.tto.analysis.DidEstimate;
 import uk.nhs.tto.analysis.Domains;
 import uk.nhs.tto.analysis.PinnedInputs;
@@ -80,7 +81,7 @@ public final class SubgroupAnalysis {
       PlannedMoments servicePlan = serviceFormula == null ? null
           : MixedModel.planBySplitOfGroups(SubgroupData.services(prepared, config), "client",
               Formula.parse(serviceFormula), SubgroupData.SPLIT, options, SubgroupData.OBSERVATIONS,
-              SubgroupData.serviceDescriptionSums());
+              DidData.describeSums());
       SubgroupData.Described description = SubgroupData.describe(prepared, sub.dimensions(), servicePlan == null);
       Map<String, LevelCohorts> described = new TreeMap<>(description.levels());
       Map<String, String> domains = description.domains();

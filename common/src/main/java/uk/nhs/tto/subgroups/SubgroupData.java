@@ -229,32 +229,20 @@ public final class SubgroupData {
   private static final int SUMS = 5;
 
   /**
-   * Per cohort (pre, then post): courses, Σ first, Σ last, Σ change, Σ change², as parent sums of the services'
-   * own models ({@link #services}), whose rows are one course each; {@link #serviceDescriptions} adds them up.
-   */
-  public static List<Column> serviceDescriptionSums() {
-    Column change = col("last_score").minus(col("first_score"));
-    List<Column> out = new ArrayList<>();
-    for (int c = 0; c <= 1; c++) {
-      Column in = col("cohort").equalTo(c);
-      for (Column value : List.of(lit(1.0), col("first_score"), col("last_score"), change, change.multiply(change))) {
-        out.add(when(in, value).otherwise(lit(0.0)));
-      }
-    }
-    return out;
-  }
-
-  /**
-   * Each service's description from the {@link #serviceDescriptionSums} of its model's parent groups (keyed by
-   * split value, then the group's path), keyed by split value as {@link #describe} keys it.
+   * Each service's description from {@link DidData#describeSums} (per cohort: courses, Σ first, Σ last, Σ change²)
+   * over its own model's rows, as the parent sums of its model's groups (keyed by split value, then the group's
+   * path); keyed by split value as {@link #describe} keys it.
    */
   public static Map<String, LevelCohorts> serviceDescriptions(Map<List<String>, double[]> parentSums) {
     Map<String, double[][]> sums = new TreeMap<>();
     parentSums.forEach((key, s) -> {
       double[][] acc = sums.computeIfAbsent(key.get(0), x -> new double[2][SUMS]);
       for (int c = 0; c <= 1; c++) {
+        double first = s[4 * c + 1];
+        double last = s[4 * c + 2];
+        double[] add = {s[4 * c], first, last, last - first, s[4 * c + 3]};
         for (int j = 0; j < SUMS; j++) {
-          acc[c][j] += s[c * SUMS + j];
+          acc[c][j] += add[j];
         }
       }
     });
